@@ -1,0 +1,1 @@
+"""The `microbadges` command line."""
