@@ -1,0 +1,189 @@
+"""Data Integrity proofs: create and verify `eddsa-rdfc-2022`, verify `Ed25519Signature2020`.
+
+Follows W3C "Data Integrity EdDSA Cryptosuites v1.0" §3.3 (eddsa-rdfc-2022: transformation
+RDFC-1.0, hashing SHA-256, proof serialisation Ed25519) and the Ed25519Signature2020 CCG
+suite, which hashes and signs the same way. The issuer signs with `add_proof`; the verifier
+checks with `verify_proof`: one implementation for both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Final, Protocol
+
+from badges.canonicalization import canonicalize
+from keys.errors import BadgeError, MultibaseError
+from keys.multibase import decode_multibase, encode_multibase
+
+DATA_INTEGRITY_PROOF: Final = "DataIntegrityProof"
+ED25519_SIGNATURE_2020: Final = "Ed25519Signature2020"
+ASSERTION_METHOD: Final = "assertionMethod"
+
+
+class Cryptosuite(StrEnum):
+    """The proof suites microbadges verifies (and, for EDDSA_RDFC_2022, creates)."""
+
+    EDDSA_RDFC_2022 = "eddsa-rdfc-2022"
+    ED25519_SIGNATURE_2020 = "Ed25519Signature2020"
+
+
+class ProofError(BadgeError):
+    """A proof is missing, malformed, or does not match the document."""
+
+    code = "invalid_proof"
+
+
+class MalformedProofError(ProofError):
+    """A proof object lacks a required property or has a malformed one."""
+
+    code = "malformed_proof"
+
+
+class UnsupportedProofError(ProofError):
+    """A proof of a type or cryptosuite microbadges does not implement."""
+
+    code = "unsupported_proof"
+
+
+class Signer(Protocol):
+    """Anything that signs bytes with an Ed25519 private key."""
+
+    def sign(self, data: bytes) -> bytes: ...
+
+
+class SignatureVerifier(Protocol):
+    """An Ed25519 public key: `verify` returns nothing and raises on a bad signature."""
+
+    def verify(self, signature: bytes, data: bytes) -> None: ...
+
+
+def proof_suite(proof: Mapping[str, Any]) -> Cryptosuite:
+    """Return the suite of a proof object.
+
+    Raises:
+        MalformedProofError: the proof is not an object or has no usable `type`.
+        UnsupportedProofError: the proof type or cryptosuite is not implemented.
+    """
+    if not isinstance(proof, Mapping):
+        raise MalformedProofError("proof must be a JSON object")
+    proof_type = proof.get("type")
+    if proof_type == DATA_INTEGRITY_PROOF:
+        suite = proof.get("cryptosuite")
+        if suite == Cryptosuite.EDDSA_RDFC_2022:
+            return Cryptosuite.EDDSA_RDFC_2022
+        if not isinstance(suite, str):
+            raise MalformedProofError("DataIntegrityProof without a cryptosuite")
+        raise UnsupportedProofError(f"cryptosuite {suite!r} is not supported")
+    if proof_type == ED25519_SIGNATURE_2020:
+        return Cryptosuite.ED25519_SIGNATURE_2020
+    if not isinstance(proof_type, str):
+        raise MalformedProofError("proof has no type")
+    raise UnsupportedProofError(f"proof type {proof_type!r} is not supported")
+
+
+def document_proofs(document: Mapping[str, Any]) -> list[Any]:
+    """Return the proofs of a document as a list (a single `proof` object counts as one)."""
+    proof = document.get("proof")
+    if proof is None:
+        return []
+    return list(proof) if isinstance(proof, list) else [proof]
+
+
+def add_proof(
+    document: Mapping[str, Any],
+    signer: Signer,
+    *,
+    verification_method: str,
+    created: datetime,
+    proof_purpose: str = ASSERTION_METHOD,
+) -> dict[str, Any]:
+    """Return a copy of `document` with an `eddsa-rdfc-2022` DataIntegrityProof appended.
+
+    Proofs already present are kept (a proof set): each proof signs the document without
+    its `proof` property. `created` is written in whole UTC seconds.
+
+    Raises:
+        ValueError: `created` is naive.
+        CanonicalizationError (and subclasses): the document cannot be canonicalised safely.
+    """
+    if created.tzinfo is None:
+        raise ValueError("created must be timezone-aware")
+    proof: dict[str, Any] = {
+        "type": DATA_INTEGRITY_PROOF,
+        "cryptosuite": Cryptosuite.EDDSA_RDFC_2022.value,
+        "created": created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "verificationMethod": verification_method,
+        "proofPurpose": proof_purpose,
+    }
+    unsecured = {key: value for key, value in document.items() if key != "proof"}
+    signature = signer.sign(_hash_data(unsecured, proof))
+    proof["proofValue"] = encode_multibase(signature)
+    secured = dict(document)
+    secured["proof"] = [*document_proofs(document), proof]
+    return secured
+
+
+def verify_proof(
+    document: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    public_key: SignatureVerifier,
+    *,
+    expected_proof_purpose: str = ASSERTION_METHOD,
+) -> None:
+    """Verify one proof of `document` with the public key of its verification method.
+
+    Returns nothing; raises when the proof does not verify (pyca/cryptography style).
+
+    Raises:
+        MalformedProofError, UnsupportedProofError: the proof cannot be checked as given.
+        ProofError: the proof purpose is not the expected one.
+        InvalidSignatureError: the signature does not match the document.
+        CanonicalizationError (and subclasses): the document is not safe JSON-LD.
+    """
+    proof_suite(proof)
+    signature = _decode_proof_value(proof.get("proofValue"))
+    for name in ("verificationMethod", "proofPurpose", "created"):
+        if name == "created" and proof.get("type") == DATA_INTEGRITY_PROOF and name not in proof:
+            continue  # `created` is optional in Data Integrity 1.0
+        if not isinstance(proof.get(name), str):
+            raise MalformedProofError(f"proof has no {name}")
+    if proof["proofPurpose"] != expected_proof_purpose:
+        raise ProofError(f"proof purpose is {proof['proofPurpose']!r}, "
+                         f"expected {expected_proof_purpose!r}")
+    unsecured = {key: value for key, value in document.items() if key != "proof"}
+    config = {key: value for key, value in proof.items() if key != "proofValue"}
+    public_key.verify(signature, _hash_data(unsecured, config))
+
+
+def _hash_data(unsecured: dict[str, Any], proof_config: Mapping[str, Any]) -> bytes:
+    """SHA-256(RDFC(proof config)) || SHA-256(RDFC(document)) (eddsa-rdfc-2022 §3.3.4)."""
+    config = dict(proof_config)
+    if "@context" in config:
+        _check_proof_context(config["@context"], unsecured.get("@context"))
+    config["@context"] = unsecured.get("@context")
+    config_hash = hashlib.sha256(canonicalize(config).encode("utf-8")).digest()
+    document_hash = hashlib.sha256(canonicalize(unsecured).encode("utf-8")).digest()
+    return config_hash + document_hash
+
+
+def _check_proof_context(proof_context: object, document_context: object) -> None:
+    """A proof's own @context must be a prefix of the document's (Data Integrity §4.3)."""
+    proof_list = proof_context if isinstance(proof_context, list) else [proof_context]
+    document_list = document_context if isinstance(document_context, list) else [document_context]
+    if document_list[: len(proof_list)] != proof_list:
+        raise MalformedProofError("proof @context does not match the document's @context")
+
+
+def _decode_proof_value(value: object) -> bytes:
+    if not isinstance(value, str) or not value.startswith("z"):
+        raise MalformedProofError("proofValue must be a base58btc multibase string ('z…')")
+    try:
+        signature = decode_multibase(value)
+    except MultibaseError as error:
+        raise MalformedProofError(f"proofValue is not valid base58btc: {error}") from None
+    if len(signature) != 64:
+        raise MalformedProofError(f"proofValue decodes to {len(signature)} bytes, expected 64")
+    return signature

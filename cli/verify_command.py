@@ -1,0 +1,109 @@
+"""`microbadges verify`: verify a credential from a file, a URL or stdin and show the report.
+
+Exit codes: 0 verified, 1 not verified, 2 unreadable input or misuse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from badges.datatypes import parse_datetime
+from cli.console import (
+    EXIT_NOT_VERIFIED,
+    EXIT_OK,
+    UsageError,
+    read_input,
+    reporting_errors,
+)
+from keys.resolution import DocumentFetcher, StaticDocumentFetcher
+from verifier.fetch import ChainedDocumentFetcher, HttpsDocumentFetcher, fetch_bytes
+from verifier.report import CheckId, CheckStatus, VerificationReport
+from verifier.verify import MAX_CREDENTIAL_BYTES, VerifierOptions, verify_credential
+
+_LABELS = {
+    CheckStatus.PASSED: "PASS",
+    CheckStatus.FAILED: "FAIL",
+    CheckStatus.ERROR: "ERROR",
+    CheckStatus.SKIPPED: "SKIP",
+}
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `verify` command."""
+    parser = commands.add_parser(
+        "verify", help="verify an Open Badges 3.0 / Verifiable Credential",
+        description="Verify a credential and print every check and the verdict. "
+                    "Exit 0 verified, 1 not verified, 2 unreadable input or misuse.")
+    parser.add_argument("source", metavar="PATH|URL|-",
+                        help="credential JSON file, https URL, or - for stdin")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--now", metavar="ISO8601",
+                        help="verify as of this time instead of the current time")
+    parser.add_argument("--document", action="append", default=[], metavar="URL=FILE",
+                        help="use FILE as the document at URL (DID document, issuer profile, "
+                             "status list) instead of fetching it; repeatable")
+    parser.add_argument("--offline", action="store_true",
+                        help="never use the network: only --document supplies documents")
+    parser.set_defaults(handler=run)
+
+
+@reporting_errors
+def run(args: argparse.Namespace) -> int:
+    """Verify and print; returns the exit code."""
+    now = parse_datetime(args.now) if args.now else None
+    local = StaticDocumentFetcher(_documents(args.document))
+    fetcher: DocumentFetcher = (local if args.offline else ChainedDocumentFetcher(
+        (local, HttpsDocumentFetcher())))
+    if args.source.startswith(("https://", "http://")):
+        if args.offline:
+            raise UsageError("--offline cannot fetch a credential from a URL")
+        data = fetch_bytes(args.source)
+    else:
+        data = read_input(args.source, MAX_CREDENTIAL_BYTES)
+    options = VerifierOptions(fetcher=fetcher) if now is None else VerifierOptions(
+        fetcher=fetcher, clock=lambda: now)
+    report = verify_credential(data, options)
+    parse = report.check(CheckId.PARSE)
+    if parse.status is not CheckStatus.PASSED:
+        raise UsageError(f"{args.source}: {parse.message}")
+    if args.json:
+        json.dump(report.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_report(report))
+    return EXIT_OK if report.verified else EXIT_NOT_VERIFIED
+
+
+def _documents(pairs: list[str]) -> dict[str, object]:
+    documents: dict[str, object] = {}
+    for pair in pairs:
+        url, separator, path = pair.partition("=")
+        if not separator or not url or not path:
+            raise UsageError(f"--document takes URL=FILE, got {pair!r}")
+        try:
+            documents[url.partition("#")[0]] = json.loads(read_input(path, MAX_CREDENTIAL_BYTES))
+        except ValueError as error:
+            raise UsageError(f"--document {path} is not JSON: {error}") from None
+    return documents
+
+
+def render_report(report: VerificationReport, indent: str = "") -> str:
+    """The human form of a report: one line per check, then the verdict."""
+    lines: list[str] = []
+    credential_id = report.credential.get("id") if report.credential else None
+    if credential_id:
+        lines.append(f"{indent}Credential {credential_id}")
+    width = max(len(check_id.value) for check_id in CheckId)
+    for check in report.checks:
+        code = f" [{check.code}]" if check.code and check.status is not CheckStatus.SKIPPED else ""
+        lines.append(f"{indent}  {_LABELS[check.status]:<5} {check.id.value:<{width}}  "
+                     f"{check.message}{code}")
+        lines += [f"{indent}        {' ' * width}  - {detail}" for detail in check.details]
+    problem = report.first_problem
+    verdict = "VERIFIED" if report.verified else "NOT VERIFIED"
+    if problem is not None:
+        verdict += f" ({problem.id.value}: {problem.code})"
+    lines.append(f"{indent}Verdict: {verdict}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,131 @@
+"""The `proof` and `issuer` checks.
+
+Proof-set policy (a credential may carry several proofs):
+- a credential without any proof fails (`no_proof`);
+- every proof of a suite microbadges implements (eddsa-rdfc-2022, Ed25519Signature2020) must
+  verify: one bad proof fails the check, whatever the others say;
+- proofs of other types are listed in the check's details as not checked; they neither
+  pass nor fail the credential, but a credential whose proofs are *all* of unknown types
+  cannot be verified (`unsupported_proof`, status error);
+- a verification method that cannot be resolved (network, unknown DID) makes the check
+  `error` (could not decide), never `passed`.
+
+Issuer binding: the controller of every verifying key must be the credential's issuer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from badges.canonicalization import CanonicalizationError
+from badges.data_integrity import (
+    ProofError,
+    UnsupportedProofError,
+    document_proofs,
+    proof_suite,
+    verify_proof,
+)
+from badges.document_loader import UnknownContextError
+from keys.errors import (
+    InvalidSignatureError,
+    InvalidVerificationMethodError,
+    KeyFormatError,
+    ResolutionError,
+)
+from keys.resolution import DocumentFetcher
+from keys.verification_method import VerificationMethod
+from verifier.report import CheckId, CheckResult, errored, failed, passed, skipped
+from verifier.structure import issuer_id
+
+Resolver = Callable[[str, DocumentFetcher | None], VerificationMethod]
+
+
+@dataclass(frozen=True, slots=True)
+class ProofOutcome:
+    """The result of checking every proof of one document."""
+
+    check: CheckResult
+    verification_methods: tuple[VerificationMethod, ...]
+
+
+def check_proofs(document: Mapping[str, Any], resolver: Resolver,
+                 fetcher: DocumentFetcher | None) -> ProofOutcome:
+    """Check every proof of `document` following the proof-set policy above."""
+    proofs = document_proofs(document)
+    if not proofs:
+        return ProofOutcome(failed(CheckId.PROOF, "no_proof", "the credential has no proof"), ())
+    details: list[str] = []
+    failures: list[tuple[str, str]] = []
+    errors: list[tuple[str, str]] = []
+    methods: list[VerificationMethod] = []
+    for index, proof in enumerate(proofs):
+        label = f"proof {index + 1}"
+        try:
+            suite = proof_suite(proof)
+        except UnsupportedProofError as error:
+            details.append(f"{label}: not checked: {error.message}")
+            continue
+        except ProofError as error:
+            failures.append((error.code, f"{label}: {error.message}"))
+            continue
+        try:
+            method = resolver(_verification_method_id(proof), fetcher)
+            verify_proof(document, proof, method.public_key)
+        except (ResolutionError, UnknownContextError) as error:
+            errors.append((error.code, f"{label}: {error.message}"))
+            continue
+        except (InvalidSignatureError, ProofError, CanonicalizationError,
+                InvalidVerificationMethodError, KeyFormatError) as error:
+            failures.append((error.code, f"{label}: {error.message}"))
+            continue
+        methods.append(method)
+        details.append(f"{label}: {suite.value} signature verified with {method.id}")
+    problems = failures or errors
+    if problems:
+        details = [message for _, message in problems] + details
+        make = failed if failures else errored
+        return ProofOutcome(make(CheckId.PROOF, problems[0][0], problems[0][1], details), ())
+    if not methods:
+        return ProofOutcome(errored(CheckId.PROOF, "unsupported_proof",
+                                    "no proof is of a type microbadges can verify", details), ())
+    count = f"{len(methods)} proof{'s' if len(methods) > 1 else ''}"
+    return ProofOutcome(passed(CheckId.PROOF, f"{count} verified", details), tuple(methods))
+
+
+def _verification_method_id(proof: Mapping[str, Any]) -> str:
+    method = proof.get("verificationMethod")
+    if isinstance(method, Mapping):
+        method = method.get("id")
+    if not isinstance(method, str):
+        raise ProofError("proof has no verificationMethod")
+    return method
+
+
+def check_issuer(document: Mapping[str, Any],
+                 methods: tuple[VerificationMethod, ...]) -> CheckResult:
+    """Check that every key that verified a proof is controlled by the issuer."""
+    if not methods:
+        return skipped(CheckId.ISSUER, "no_verified_proof",
+                       "not checked: no proof was verified")
+    issuer = issuer_id(document)
+    if issuer is None:
+        return failed(CheckId.ISSUER, "invalid_issuer", "the credential names no issuer id")
+    if not issuer.startswith(("did:", "https:", "http:")):
+        # A URN (e.g. urn:uuid) cannot control a key, so nothing binds the signer to it: say
+        # so instead of pretending. (The 1EdTech validator accepts such credentials.)
+        keys = ", ".join(method.controller for method in methods)
+        return skipped(CheckId.ISSUER, "issuer_not_resolvable",
+                       f"issuer {issuer} is not a DID or URL, so the signing key's controller "
+                       f"({keys}) cannot be bound to it")
+    for method in methods:
+        if method.controller != issuer:
+            return failed(CheckId.ISSUER, "issuer_mismatch",
+                          f"key {method.id} is controlled by {method.controller}, "
+                          f"not by the issuer {issuer}")
+        if method.authorised_for_assertion is False:
+            return failed(CheckId.ISSUER, "not_authorized",
+                          f"{method.controller} does not list {method.id} as an "
+                          "assertionMethod")
+    return passed(CheckId.ISSUER, f"signed with a key controlled by the issuer {issuer}")

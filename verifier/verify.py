@@ -1,0 +1,227 @@
+"""`verify_credential`: run every check on a credential and return the report.
+
+A pure library: the clock, verification-method resolution and document fetching are
+injected; it never imports the issuer and performs no I/O of its own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+from badges.canonicalization import CanonicalizationError, canonicalize
+from badges.document_loader import UnknownContextError
+from keys.errors import ResolutionError
+from keys.resolution import DocumentFetcher, resolve_verification_method
+from verifier.proofs import Resolver, check_issuer, check_proofs
+from verifier.report import (
+    CHECK_ORDER,
+    CheckId,
+    CheckResult,
+    CheckStatus,
+    VerificationReport,
+    errored,
+    failed,
+    passed,
+    skipped,
+)
+from verifier.schema_check import check_schema
+from verifier.status import check_status
+from verifier.structure import as_list, check_structure
+from verifier.validity import check_validity
+
+MAX_CREDENTIAL_BYTES: Final = 2 * 1024 * 1024
+MAX_NESTING_DEPTH: Final = 2
+DEFAULT_CLOCK_SKEW: Final = timedelta(minutes=5)
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifierOptions:
+    """What a verification depends on besides the credential, all injectable."""
+
+    clock: Clock = system_clock
+    fetcher: DocumentFetcher | None = None
+    resolver: Resolver = field(default=resolve_verification_method)
+    clock_skew: timedelta = DEFAULT_CLOCK_SKEW
+
+
+class _InputError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def verify_credential(credential: str | bytes | Mapping[str, Any],
+                      options: VerifierOptions | None = None) -> VerificationReport:
+    """Verify a credential given as JSON text, bytes or a parsed object.
+
+    Never raises for a bad credential: every problem is a check in the report.
+    """
+    return _verify(credential, options or VerifierOptions(), depth=0)
+
+
+def parse_credential(data: str | bytes | Mapping[str, Any]) -> dict[str, Any]:
+    """Parse credential JSON strictly (no duplicate keys, no NaN, size-bounded).
+
+    Raises:
+        ValueError: the text is not a single JSON object (the message says why, on one line).
+    """
+    try:
+        return _parse(data)
+    except _InputError as error:
+        raise ValueError(error.message) from None
+
+
+def _verify(data: str | bytes | Mapping[str, Any], options: VerifierOptions,
+            depth: int) -> VerificationReport:
+    try:
+        credential = _parse(data)
+    except _InputError as error:
+        return _report_unparsed(failed(CheckId.PARSE, error.code, error.message))
+    results: dict[CheckId, CheckResult] = {
+        CheckId.PARSE: passed(CheckId.PARSE, "a JSON object")}
+    results[CheckId.STRUCTURE] = check_structure(credential)
+    results[CheckId.SCHEMA] = check_schema(credential)
+    results[CheckId.JSONLD] = _check_jsonld(credential)
+    if results[CheckId.JSONLD].status is CheckStatus.PASSED:
+        outcome = check_proofs(credential, options.resolver, options.fetcher)
+        results[CheckId.PROOF] = outcome.check
+        results[CheckId.ISSUER] = check_issuer(credential, outcome.verification_methods)
+    else:
+        reason = "not checked: the document is not safe JSON-LD"
+        results[CheckId.PROOF] = skipped(CheckId.PROOF, "jsonld_failed", reason)
+        results[CheckId.ISSUER] = skipped(CheckId.ISSUER, "jsonld_failed", reason)
+    results[CheckId.VALIDITY] = check_validity(credential, options.clock(), options.clock_skew)
+    endorsement_check, endorsements = _check_endorsements(credential, options, depth)
+    results[CheckId.ENDORSEMENTS] = endorsement_check
+    results[CheckId.STATUS] = check_status(
+        credential, lambda url: _verify_status_list(url, options, depth))
+    return VerificationReport(tuple(results[check_id] for check_id in CHECK_ORDER),
+                              credential, endorsements)
+
+
+def _verify_status_list(url: str, options: VerifierOptions,
+                        depth: int) -> VerificationReport:
+    """Fetch and verify a status list credential (raises BadgeError if it cannot be had)."""
+    if options.fetcher is None:
+        raise ResolutionError("no document fetcher is configured (offline verification: "
+                              "supply the status list document)")
+    if depth >= MAX_NESTING_DEPTH:
+        raise ResolutionError("status lists nested too deeply")
+    document = options.fetcher.fetch_json(url)
+    if not isinstance(document, Mapping):
+        raise ResolutionError("the status list is not a JSON object")
+    return _verify(document, options, depth + 1)
+
+
+def _parse(data: str | bytes | Mapping[str, Any]) -> dict[str, Any]:
+    if isinstance(data, Mapping):
+        return dict(data)
+    if len(data) > MAX_CREDENTIAL_BYTES:
+        raise _InputError("too_large", f"input is larger than {MAX_CREDENTIAL_BYTES} bytes")
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise _InputError("malformed_json", f"input is not UTF-8: {error}") from None
+    try:
+        value = json.loads(data, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+    except json.JSONDecodeError as error:
+        raise _InputError("malformed_json", f"malformed JSON: {error}") from None
+    except _InputError:
+        raise
+    except RecursionError:
+        raise _InputError("malformed_json", "JSON nests too deeply") from None
+    if not isinstance(value, dict):
+        raise _InputError("not_an_object", f"a credential is a JSON object, not a JSON "
+                          f"{type(value).__name__.replace('dict', 'object')}")
+    return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _InputError("malformed_json", f"duplicate JSON key {key!r}")
+        result[key] = value
+    return result
+
+
+def _no_constant(name: str) -> None:
+    raise _InputError("malformed_json", f"{name} is not valid JSON")
+
+
+def _report_unparsed(parse: CheckResult) -> VerificationReport:
+    rest = [skipped(check_id, "not_parsed", "not checked: the input is not a credential")
+            for check_id in CHECK_ORDER[1:]]
+    return VerificationReport((parse, *rest))
+
+
+def _check_jsonld(credential: Mapping[str, Any]) -> CheckResult:
+    unsecured = {key: value for key, value in credential.items() if key != "proof"}
+    try:
+        canonicalize(unsecured)
+    except UnknownContextError as error:
+        return errored(CheckId.JSONLD, error.code, error.message)
+    except CanonicalizationError as error:
+        return failed(CheckId.JSONLD, error.code, error.message)
+    return passed(CheckId.JSONLD, "every property and type is defined by the contexts")
+
+
+def _embedded_endorsements(credential: Mapping[str, Any]) -> list[tuple[str, object]]:
+    """Endorsement credentials embedded in the credential, its issuer and its achievement."""
+    places: list[tuple[str, object]] = [("credential", credential)]
+    places.append(("issuer", credential.get("issuer")))
+    for subject in as_list(credential.get("credentialSubject")):
+        if isinstance(subject, Mapping):
+            places.append(("achievement", subject.get("achievement")))
+    found: list[tuple[str, object]] = []
+    for where, holder in places:
+        if isinstance(holder, Mapping):
+            found += [(where, item) for item in as_list(holder.get("endorsement"))]
+    return found
+
+
+def _check_endorsements(credential: Mapping[str, Any], options: VerifierOptions,
+                        depth: int) -> tuple[CheckResult, tuple[VerificationReport, ...]]:
+    found = _embedded_endorsements(credential)
+    if not found:
+        return skipped(CheckId.ENDORSEMENTS, "no_endorsements", "no embedded endorsements"), ()
+    if depth >= MAX_NESTING_DEPTH:
+        return errored(CheckId.ENDORSEMENTS, "too_deep",
+                       "endorsements nested too deeply to check"), ()
+    reports: list[VerificationReport] = []
+    details: list[str] = []
+    for where, endorsement in found:
+        if not isinstance(endorsement, Mapping):
+            report = _report_unparsed(failed(CheckId.PARSE, "not_an_object",
+                                             "an endorsement must be a JSON object"))
+        else:
+            report = _verify(endorsement, options, depth + 1)
+        reports.append(report)
+        problem = report.first_problem
+        outcome = "verified" if report.verified else (
+            f"not verified ({problem.id.value}: {problem.message})" if problem else
+            "not verified")
+        endorsement_id = endorsement.get("id") if isinstance(endorsement, Mapping) else None
+        details.append(f"{where} endorsement {endorsement_id or '(no id)'}: {outcome}")
+    bad = [report for report in reports if not report.verified]
+    if bad:
+        first = bad[0].first_problem
+        make = errored if first is not None and first.status is CheckStatus.ERROR else failed
+        return make(CheckId.ENDORSEMENTS, "endorsement_not_verified",
+                    f"{len(bad)} of {len(reports)} endorsements not verified",
+                    details), tuple(reports)
+    return passed(CheckId.ENDORSEMENTS, f"{len(reports)} endorsement(s) verified",
+                  details), tuple(reports)
