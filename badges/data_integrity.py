@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, Final, Protocol
 
 from badges.canonicalization import canonicalize
+from badges.document_loader import DATA_INTEGRITY_V2, VC_V2
 from keys.errors import BadgeError, MultibaseError
 from keys.multibase import decode_multibase, encode_multibase
 
@@ -118,10 +119,15 @@ def add_proof(
         "verificationMethod": verification_method,
         "proofPurpose": proof_purpose,
     }
-    unsecured = {key: value for key, value in document.items() if key != "proof"}
+    secured = dict(document)
+    contexts = _as_list(document.get("@context"))
+    if contexts and contexts[0] != VC_V2 and DATA_INTEGRITY_V2 not in contexts:
+        # The VC 2.0 context defines DataIntegrityProof; older documents need the suite's
+        # context, added as jsonld-signatures does (Data Integrity §2.1, "add suite context").
+        secured["@context"] = [*contexts, DATA_INTEGRITY_V2]
+    unsecured = {key: value for key, value in secured.items() if key != "proof"}
     signature = signer.sign(_hash_data(unsecured, proof))
     proof["proofValue"] = encode_multibase(signature)
-    secured = dict(document)
     secured["proof"] = [*document_proofs(document), proof]
     return secured
 
@@ -158,6 +164,10 @@ def verify_proof(
     public_key.verify(signature, _hash_data(unsecured, config))
 
 
+def _as_list(value: object) -> list[object]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
 def _hash_data(unsecured: dict[str, Any], proof_config: Mapping[str, Any]) -> bytes:
     """SHA-256(RDFC(proof config)) || SHA-256(RDFC(document)) (eddsa-rdfc-2022 §3.3.4)."""
     config = dict(proof_config)
@@ -171,8 +181,7 @@ def _hash_data(unsecured: dict[str, Any], proof_config: Mapping[str, Any]) -> by
 
 def _check_proof_context(proof_context: object, document_context: object) -> None:
     """A proof's own @context must be a prefix of the document's (Data Integrity §4.3)."""
-    proof_list = proof_context if isinstance(proof_context, list) else [proof_context]
-    document_list = document_context if isinstance(document_context, list) else [document_context]
+    proof_list, document_list = _as_list(proof_context), _as_list(document_context)
     if document_list[: len(proof_list)] != proof_list:
         raise MalformedProofError("proof @context does not match the document's @context")
 
