@@ -41,3 +41,45 @@ class InvalidVerificationMethodError(BadgeError):
     """A verification method was resolved but is malformed or not usable."""
 
     code = "invalid_verification_method"
+
+
+class MultibaseError(KeyFormatError):
+    """A multibase / base58btc / base64url string is malformed or uses an unsupported base."""
+
+    code = "invalid_multibase"
+
+
+class InvalidPassphraseError(BadgeError):
+    """A passphrase is unusable (empty) for encrypting or decrypting a private key."""
+
+    code = "invalid_passphrase"
+
+
+class InvalidSignatureError(BadgeError):
+    """An Ed25519 signature does not verify against the public key and data."""
+
+    code = "invalid_signature"
+
+
+class InvalidDidError(BadgeError):
+    """A did:key or did:web identifier is malformed or names an unsupported key type."""
+
+    code = "invalid_did"
+
+
+class VerificationMethodNotFoundError(InvalidVerificationMethodError):
+    """The controller document was retrieved but does not contain the verification method."""
+
+    code = "verification_method_not_found"
+
+
+class KeyStoreError(BadgeError):
+    """The key store cannot save or load a key (bad key id, existing key, I/O failure)."""
+
+    code = "key_store_error"
+
+
+class KeyNotFoundError(KeyStoreError):
+    """The key store holds no key under the requested id."""
+
+    code = "key_not_found"
