@@ -1,0 +1,140 @@
+"""`microbadges verify` and `microbadges sign`, run through the real entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cli.main import main
+from keys.key_pair import KeyPair
+from tests.conftest import FIXTURES, VECTORS, load_json
+
+NOW = "2026-01-01T00:00:00Z"
+LIST_URL = ("https://raw.githubusercontent.com/1EdTech/digital-credentials-public-validator/"
+            "refs/heads/main/inspector-vc/src/test/resources/ob30/bit-string-list/testlist")
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_verify_prints_every_check_and_the_verdict(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys, "verify", str(FIXTURES / "validator-ob30-simple.json"),
+                          "--offline", "--now", NOW)
+    assert code == 0
+    assert err == ""
+    lines = out.splitlines()
+    assert lines[0] == "Credential http://example.com/credentials/3527"
+    assert [line.split()[:2] for line in lines if line.startswith("  ") and
+            not line.strip().startswith("-")] == [
+        ["PASS", "parse"], ["PASS", "structure"], ["PASS", "schema"], ["PASS", "jsonld"],
+        ["PASS", "proof"], ["PASS", "issuer"], ["PASS", "validity"], ["SKIP", "endorsements"],
+        ["SKIP", "status"]]
+    assert lines[-1] == "Verdict: VERIFIED"
+
+
+def test_verify_json_and_documents_for_offline_status(capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    code, out, _ = _run(
+        capsys, "verify", str(FIXTURES / "validator-ob30-bitstring-credential-status-revoked.json"),
+        "--json", "--offline", "--now", NOW, "--document",
+        f"{LIST_URL}={FIXTURES / 'validator-ob30-bitstring-status-list-credential-testlist.json'}")
+    assert code == 1
+    report = json.loads(out)
+    assert report["verified"] is False
+    assert report["checks"][-1]["code"] == "revoked"
+
+
+def test_verify_expired_is_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "verify", str(FIXTURES / "validator-ob30-simple-err-expired.json"),
+                        "--offline", "--now", NOW)
+    assert code == 1
+    assert out.splitlines()[-1] == "Verdict: NOT VERIFIED (validity: expired)"
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ('{"@context": ', "error: -: malformed JSON: Expecting value: line 1 column 14 (char 13)"),
+    ("[1, 2]", "error: -: a credential is a JSON object, not a JSON list"),
+])
+def test_verify_malformed_input_is_exit_2_with_one_line(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, content: str,
+        message: str) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(content.encode())))
+    code, out, err = _run(capsys, "verify", "-", "--offline")
+    assert (code, out, err) == (2, "", message + "\n")
+
+
+@pytest.mark.parametrize("args", [
+    ["verify", "/nonexistent/credential.json", "--offline"],
+    ["verify", str(FIXTURES / "validator-ob30-simple.json"), "--document", "no-equals-sign"],
+    ["verify", str(FIXTURES / "validator-ob30-simple.json"), "--now", "yesterday"],
+    ["verify", "https://badges.example/1", "--offline"],
+])
+def test_verify_misuse_is_exit_2(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    code, _, err = _run(capsys, *args)
+    assert code == 2
+    assert err.startswith("error: ")
+    assert err.count("\n") == 1
+
+
+def test_sign_reproduces_the_ob3_vector(capsys: pytest.CaptureFixture[str],
+                                        tmp_path: Path) -> None:
+    vector = load_json(VECTORS / "ob3" / "ob3-eddsa-rdfc-2022-impl-guide.json")
+    key = KeyPair.from_hex(vector["keyPair"]["privateKeyHex_seedThenPublic"])
+    key_file = tmp_path / "key.pem"
+    key_file.write_bytes(key.to_pkcs8_pem())
+    credential = tmp_path / "credential.json"
+    credential.write_text(json.dumps(vector["unsignedCredential"]))
+    code, out, _ = _run(capsys, "sign", str(credential), "--key", str(key_file),
+                        "--verification-method", vector["keyPair"]["id"],
+                        "--created", vector["proofConfig"]["created"])
+    assert code == 0
+    assert json.loads(out)["proof"] == [
+        {**vector["proofConfig"], "proofValue": vector["proofValue"]}]
+
+
+def test_sign_with_encrypted_jwk_default_did_key_then_verify(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    key = KeyPair.generate()
+    key_file = tmp_path / "key.pem"
+    key_file.write_bytes(key.to_pkcs8_pem("correct horse"))
+    monkeypatch.setenv("KEY_PASSPHRASE", "correct horse")
+    document: dict[str, Any] = load_json(FIXTURES / "validator-ob30-simple.json")
+    del document["proof"]
+    document["issuer"]["id"] = key.did_key
+    credential = tmp_path / "credential.json"
+    credential.write_text(json.dumps(document))
+    code, out, err = _run(capsys, "sign", str(credential), "--key", str(key_file),
+                          "--passphrase-env", "KEY_PASSPHRASE")
+    assert (code, err) == (0, "")
+    assert "correct horse" not in out
+    signed = json.loads(out)
+    assert signed["proof"][0]["verificationMethod"] == key.did_key_verification_method
+    (tmp_path / "signed.json").write_text(out)
+    code, out, _ = _run(capsys, "verify", str(tmp_path / "signed.json"), "--offline")
+    assert code == 0, out
+
+
+@pytest.mark.parametrize(("credential", "key", "reason"), [
+    ("{}", "not a key", "error: "),
+    ('{"@context": ["https://www.w3.org/ns/credentials/v2"], "bogus": 1}', None,
+     "error: property 'bogus' not defined"),
+])
+def test_sign_bad_input_is_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                  credential: str, key: str | None, reason: str) -> None:
+    key_file = tmp_path / "key.pem"
+    key_file.write_bytes(key.encode() if key else KeyPair.generate().to_pkcs8_pem())
+    (tmp_path / "c.json").write_text(credential)
+    code, out, err = _run(capsys, "sign", str(tmp_path / "c.json"), "--key", str(key_file))
+    assert (code, out) == (2, "")
+    assert err.startswith(reason)
+    assert err.count("\n") == 1
