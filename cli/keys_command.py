@@ -7,13 +7,19 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import sys
 from collections.abc import Callable
 from typing import Final
 
+from cli.console import (
+    EXIT_OK,
+    UsageError,
+    passphrase_from_env,
+    read_input,
+    reporting_errors,
+)
 from keys.did_key import create_did_key, create_did_key_verification_method, parse_did_key
 from keys.errors import BadgeError, KeyFormatError
 from keys.key_pair import KeyPair, generate_key_pair, load_private_key
@@ -22,14 +28,8 @@ from keys.public_key import PublicKey, load_public_key
 __all__ = ["register"]
 
 _MAX_INPUT_BYTES: Final = 1 << 20
-_EXIT_OK: Final = 0
-_EXIT_USAGE: Final = 2
 
 Handler = Callable[[argparse.Namespace], int]
-
-
-class _UsageError(Exception):
-    """Unreadable input or misuse; reported as one `error:` line with exit code 2."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -75,41 +75,30 @@ def _add_passphrase_option(parser: argparse.ArgumentParser, purpose: str) -> Non
     )
 
 
-def _reporting_errors(handler: Handler) -> Handler:
-    @functools.wraps(handler)
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return handler(args)
-        except (_UsageError, BadgeError) as error:
-            print(f"error: {error}", file=sys.stderr)
-            return _EXIT_USAGE
-
-    return run
-
-
-@_reporting_errors
+@reporting_errors
 def _handle_generate(args: argparse.Namespace) -> int:
-    passphrase = _passphrase(args.passphrase_env)
+    passphrase = passphrase_from_env(args.passphrase_env)
     if passphrase is not None and args.format == "jwk":
-        raise _UsageError("--passphrase-env only applies to --format pem (a JWK is not encrypted)")
+        raise UsageError("--passphrase-env only applies to --format pem (a JWK is not encrypted)")
     key_pair = generate_key_pair()
     _write_private_key(key_pair, args.format, passphrase, args.out)
     _print_public_summary(key_pair.public_key)
-    return _EXIT_OK
+    return EXIT_OK
 
 
-@_reporting_errors
+@reporting_errors
 def _handle_import(args: argparse.Namespace) -> int:
-    passphrase = _passphrase(args.passphrase_env)
-    key_pair = load_private_key(_read_input(args.source), passphrase)
+    passphrase = passphrase_from_env(args.passphrase_env)
+    key_pair = load_private_key(read_input(args.source, _MAX_INPUT_BYTES), passphrase)
     _write_private_key(key_pair, args.format, passphrase, args.out)
     _print_public_summary(key_pair.public_key)
-    return _EXIT_OK
+    return EXIT_OK
 
 
-@_reporting_errors
+@reporting_errors
 def _handle_show(args: argparse.Namespace) -> int:
-    public_key = _read_any_public_key(_read_input(args.keyfile), _passphrase(args.passphrase_env))
+    public_key = _read_any_public_key(read_input(args.keyfile, _MAX_INPUT_BYTES),
+                                      passphrase_from_env(args.passphrase_env))
     info = _public_info(public_key)
     if args.json:
         print(json.dumps(info, indent=2))
@@ -117,30 +106,7 @@ def _handle_show(args: argparse.Namespace) -> int:
         for name, value in info.items():
             text = json.dumps(value, sort_keys=True) if isinstance(value, dict) else value
             print(f"{name}: {text}")
-    return _EXIT_OK
-
-
-def _passphrase(variable: str | None) -> str | None:
-    if variable is None:
-        return None
-    value = os.environ.get(variable)
-    if not value:
-        raise _UsageError(f"environment variable {variable} is not set or is empty")
-    return value
-
-
-def _read_input(source: str) -> bytes:
-    try:
-        if source == "-":
-            data = sys.stdin.buffer.read(_MAX_INPUT_BYTES + 1)
-        else:
-            with open(source, "rb") as stream:
-                data = stream.read(_MAX_INPUT_BYTES + 1)
-    except OSError as error:
-        raise _UsageError(f"cannot read {source}: {error.strerror}") from None
-    if len(data) > _MAX_INPUT_BYTES:
-        raise _UsageError(f"{source} is too large to be a key")
-    return data
+    return EXIT_OK
 
 
 def _read_any_public_key(data: bytes, passphrase: str | None) -> PublicKey:
@@ -174,9 +140,9 @@ def _write_private_key(
     try:
         descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise _UsageError(f"{out} already exists; refusing to overwrite it") from None
+        raise UsageError(f"{out} already exists; refusing to overwrite it") from None
     except OSError as error:
-        raise _UsageError(f"cannot create {out}: {error.strerror}") from None
+        raise UsageError(f"cannot create {out}: {error.strerror}") from None
     with os.fdopen(descriptor, "wb") as stream:
         os.fchmod(stream.fileno(), 0o600)
         stream.write(data)
