@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
 from typing import Final
 
 from cli.console import (
@@ -29,7 +28,6 @@ __all__ = ["register"]
 
 _MAX_INPUT_BYTES: Final = 1 << 20
 
-Handler = Callable[[argparse.Namespace], int]
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
