@@ -6,7 +6,7 @@ around `@digitalbazaar/vc`, `@digitalbazaar/data-integrity`,
 exactly in `js/package.json` / `js/package-lock.json`. The packages are installed with
 `npm ci` into a cache folder outside the source tree (see `ensure_installed`).
 
-Its document loader is offline: it serves our vendored contexts (`CONTEXT_FILES`), the
+Its document loader is offline: it serves our pinned contexts (`badges.document_loader`), the
 documents passed in `documents` (exact URL, fragment included) and builds did:key documents
 locally; every other URL is an error.
 
@@ -38,9 +38,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from badges.document_loader import PINNED_CONTEXTS, context_file
+
 __all__ = [
-    "CONTEXTS_DIR",
-    "CONTEXT_FILES",
     "DID_CONTEXT_V1",
     "JS_DIR",
     "MULTIKEY_CONTEXT_V1",
@@ -57,7 +57,6 @@ __all__ = [
 
 REPO_ROOT: Final = Path(__file__).resolve().parents[2]
 JS_DIR: Final = Path(__file__).resolve().parent / "js"
-CONTEXTS_DIR: Final = REPO_ROOT / "badges" / "contexts"
 _SOURCE_FILES: Final = ("package.json", "package-lock.json", "reference.mjs")
 _MARKER: Final = ".microbadges-npm-ci-complete"
 _LOCK: Final = ".microbadges-install.lock"
@@ -65,23 +64,6 @@ CACHE_ENV: Final = "MICROBADGES_NPM_CACHE"
 
 DID_CONTEXT_V1: Final = "https://www.w3.org/ns/did/v1"
 MULTIKEY_CONTEXT_V1: Final = "https://w3id.org/security/multikey/v1"
-
-# URL used in `@context` -> file in badges/contexts/ (table in shared/vendor/README.md).
-CONTEXT_FILES: Final[Mapping[str, str]] = {
-    "https://www.w3.org/ns/credentials/v2": "credentials-v2.jsonld",
-    "https://www.w3.org/ns/credentials/examples/v2": "credentials-examples-v2.jsonld",
-    "https://www.w3.org/2018/credentials/v1": "credentials-v1-2018.jsonld",
-    "https://w3id.org/security/data-integrity/v2": "data-integrity-v2.jsonld",
-    "https://w3id.org/security/data-integrity/v1": "security-data-integrity-v1.jsonld",
-    "https://w3id.org/security/suites/ed25519-2020/v1": "security-suites-ed25519-2020-v1.jsonld",
-    DID_CONTEXT_V1: "did-v1.jsonld",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob-v3p0-context-3.0.3.json",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json": "ob-v3p0-context-3.0.2.json",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json": "ob-v3p0-context-3.0.1.json",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context.json": "ob-v3p0-context.json",
-    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json": "ob-v3p0-extensions.json",
-    "https://w3id.org/citizenship/v4rc1": "citizenship-v4rc1.jsonld",
-}
 
 DEFAULT_TIMEOUT: Final = 120.0
 INSTALL_TIMEOUT: Final = 900.0
@@ -198,7 +180,8 @@ def ensure_installed() -> Path:
 
 
 def _contexts() -> dict[str, str]:
-    return {url: str(CONTEXTS_DIR / name) for url, name in CONTEXT_FILES.items()}
+    """The same pinned contexts the Python side uses (badges.document_loader)."""
+    return {url: context_file(url) for url in PINNED_CONTEXTS}
 
 
 def _run(mode: str, request: Mapping[str, Any], timeout: float) -> dict[str, Any]:
