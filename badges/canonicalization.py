@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 import threading
 from collections.abc import Callable
 from typing import Any, Final
@@ -31,6 +32,7 @@ from cachetools import LRUCache
 from pyld import jsonld
 from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
+from pyld.identifier_issuer import IdentifierIssuer
 
 from badges.document_loader import UnknownContextError, load_context
 from keys.errors import BadgeError
@@ -259,15 +261,28 @@ def _canonicalize_locked(document: dict[str, Any]) -> str:
         "produceGeneralizedRdf": False,
     }
     try:
-        dataset = processor.to_rdf(document, options)
+        expanded = processor.expand(document, options)
+        if dropped:
+            names = ", ".join(sorted({repr(name) for name in dropped}))
+            raise UnsafeJsonLdError(
+                f"propert{'ies' if len(dropped) > 1 else 'y'} {names} not defined by the "
+                "document's JSON-LD contexts would be dropped (so not signed)")
+        # JSON-LD 1.1 "Deserialize JSON-LD to RDF", as pyld's to_rdf() does it, with the node
+        # map checked first: pyld silently skips every statement whose subject, predicate,
+        # object or graph is not an absolute IRI.
+        issuer = IdentifierIssuer("_:b")
+        node_map: dict[str, Any] = {"@default": {}}
+        processor._create_node_map(expanded, node_map, "@default", issuer)
+        _check_node_map(node_map)
+        dataset = {name: processor._graph_to_rdf(graph, issuer, options)
+                   for name, graph in sorted(node_map.items())}
     except jsonld.JsonLdError as error:
         raise _translate(error) from None
-    if dropped:
-        names = ", ".join(sorted({repr(name) for name in dropped}))
-        raise UnsafeJsonLdError(
-            f"propert{'ies' if len(dropped) > 1 else 'y'} {names} not defined by the "
-            "document's JSON-LD contexts would be dropped (so not signed)")
-    _check_dataset(dataset)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError) as error:
+        # pyld assumes well-formed JSON-LD in places and fails with a bare Python error on
+        # some malformed input: that is still "invalid JSON-LD", not a crash.
+        raise CanonicalizationError(f"invalid JSON-LD ({type(error).__name__}: {error})"
+                                    ) from None
     try:
         nquads: str = _BoundedURDNA2015().main(dataset, {"format": "application/n-quads"})
     except RecursionError:
@@ -275,24 +290,55 @@ def _canonicalize_locked(document: dict[str, Any]) -> str:
     return nquads
 
 
-def _check_dataset(dataset: dict[str, list[dict[str, Any]]]) -> None:
-    blank_nodes: set[str] = set()
-    for graph_name, triples in dataset.items():
-        if graph_name.startswith(UNSAFE_BASE):
-            raise _relative_iri_error(graph_name)
-        for triple in triples:
-            for position in ("subject", "predicate", "object"):
-                term = triple[position]
-                value = term["value"]
-                if term["type"] == "IRI" and value.startswith(UNSAFE_BASE):
-                    raise _relative_iri_error(value)
-                if term["type"] == "blank node":
-                    blank_nodes.add(value)
-                elif term.get("datatype", "").startswith(UNSAFE_BASE):
-                    raise _relative_iri_error(term["datatype"])
-    if len(blank_nodes) > MAX_BLANK_NODES:
+# An absolute IRI that every implementation serialises alike: pyld drops statements whose
+# IRIs contain Unicode whitespace (Python's \s, which includes U+0085 and U+001C-U+001F,
+# unlike JavaScript's), and N-Quads cannot carry controls or <>"{}|\^` in an IRI.
+_ABSOLUTE_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x20\x7f-\x9f<>"{}|\\^`]*')
+
+
+def _check_node_map(node_map: dict[str, dict[str, dict[str, Any]]]) -> None:
+    """Refuse IRIs that pyld would drop or that came from a relative reference."""
+    blank_nodes = 0
+    for graph_name, graph in node_map.items():
+        if graph_name != "@default":
+            _check_iri(graph_name, "graph name")
+        for subject, node in graph.items():
+            if subject.startswith("_:"):
+                blank_nodes += 1
+            _check_iri(subject, "node id")
+            for name, items in node.items():
+                if name == "@type":
+                    for item in items:
+                        _check_iri(item, "type")
+                elif not name.startswith("@"):
+                    _check_iri(name, "property")
+                    for item in items:
+                        _check_object(item)
+    if blank_nodes > MAX_BLANK_NODES:
         raise CanonicalizationLimitError(
-            f"document has {len(blank_nodes)} blank nodes, more than {MAX_BLANK_NODES}")
+            f"document has {blank_nodes} blank nodes, more than {MAX_BLANK_NODES}")
+
+
+def _check_object(item: dict[str, Any]) -> None:
+    if "@value" in item:
+        if "@type" in item and item["@type"] != "@json":
+            _check_iri(item["@type"], "datatype")
+    elif "@list" in item:
+        for member in item["@list"]:
+            _check_object(member)
+    else:
+        _check_iri(item["@id"], "node reference")
+
+
+def _check_iri(iri: str, role: str) -> None:
+    if iri.startswith("_:"):
+        return
+    if iri.startswith(UNSAFE_BASE):
+        raise _relative_iri_error(iri)
+    if _ABSOLUTE_IRI.fullmatch(iri) is None:
+        raise UnsafeJsonLdError(
+            f"{role} {iri!r} is not an absolute IRI (JSON-LD processors would drop the "
+            "statement or serialise it differently)")
 
 
 def _relative_iri_error(iri: str) -> UnsafeJsonLdError:

@@ -60,7 +60,7 @@ def check_structure(credential: Mapping[str, Any]) -> CheckResult:
     if "VerifiableCredential" not in credential_types(credential):
         problems.append(("invalid_type", "type must include VerifiableCredential"))
     open_badge = is_open_badge(credential)
-    if open_badge and not OB_CONTEXTS & set(contexts):
+    if open_badge and not OB_CONTEXTS & {item for item in contexts if isinstance(item, str)}:
         problems.append(("invalid_context", "an Open Badge must use an OB 3.0 context"))
     if open_badge and not isinstance(credential.get("id"), str):
         problems.append(("missing_property", "an Open Badge must have an id"))
