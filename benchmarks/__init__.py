@@ -1,0 +1,1 @@
+"""Benchmarks of microbadges; run from the repository root (see benchmarks/README.md)."""
