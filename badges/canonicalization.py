@@ -93,47 +93,61 @@ def canonicalize(document: dict[str, Any]) -> str:
         return _canonicalize_locked(document)
 
 
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# A node of the walk below: (value, key or index, parent node, depth). The path of a value is
+# only spelled out when there is something to report.
+_Node = tuple[object, "str | int", "Any", int]
+
+
 def _check_values(document: dict[str, Any]) -> None:
     """Refuse oversized documents and values JSON-LD would drop or mis-serialise."""
     count = 0
-    stack: list[tuple[object, str, int]] = [(document, "", 0)]
+    stack: list[_Node] = [(document, "", None, 0)]
     while stack:
-        value, path, depth = stack.pop()
+        node = stack.pop()
+        value, _, _, depth = node
         count += 1
         if count > MAX_VALUES:
             raise CanonicalizationLimitError(
                 f"document has more than {MAX_VALUES} JSON values; refused")
         if depth > MAX_DEPTH:
             raise CanonicalizationLimitError(
-                f"document nests deeper than {MAX_DEPTH} levels at {path}; refused")
+                f"document nests deeper than {MAX_DEPTH} levels at {_path(node)}; refused")
         if isinstance(value, dict):
             for key, item in value.items():
-                _check_string(key, path)
+                _check_string(key, node)
                 if key == "@direction":
                     raise UnsafeJsonLdError(
-                        f"@direction at {path or '/'} is not supported (pyld drops it)")
-                stack.append((item, f"{path}/{key}", depth + 1))
+                        f"@direction at {_path(node)} is not supported (pyld drops it)")
+                stack.append((item, key, node, depth + 1))
         elif isinstance(value, list):
-            for index, item in enumerate(value):
-                stack.append((item, f"{path}/{index}", depth + 1))
+            stack.extend((item, index, node, depth + 1) for index, item in enumerate(value))
         elif isinstance(value, str):
-            _check_string(value, path)
+            _check_string(value, node)
         elif value is None:
-            raise UnsafeJsonLdError(
-                f"null value at {path} would be dropped by JSON-LD (so not signed); omit it")
+            raise UnsafeJsonLdError(f"null value at {_path(node)} would be dropped by "
+                                    "JSON-LD (so not signed); omit it")
         elif isinstance(value, float) and not math.isfinite(value):
-            raise CanonicalizationError(f"number at {path} is not finite")
+            raise CanonicalizationError(f"number at {_path(node)} is not finite")
         elif not isinstance(value, (bool, int, float)):
             raise CanonicalizationError(
-                f"value at {path} is a {type(value).__name__}, not a JSON value")
+                f"value at {_path(node)} is a {type(value).__name__}, not a JSON value")
 
 
-def _check_string(text: str, path: str) -> None:
-    for char in text:
-        code = ord(char)
-        if (code < 0x20 and char not in "\t\n\r") or code == 0x7F:
-            raise ControlCharacterError(
-                f"string at {path or '/'} contains control character U+{code:04X}")
+def _check_string(text: str, node: _Node | None) -> None:
+    match = _CONTROL_CHARACTER.search(text)
+    if match is not None:
+        raise ControlCharacterError(f"string at {_path(node)} contains control character "
+                                    f"U+{ord(match.group()):04X}")
+
+
+def _path(node: _Node | None) -> str:
+    parts: list[str] = []
+    while node is not None and node[2] is not None:
+        parts.append(str(node[1]))
+        node = node[2]
+    return "/" + "/".join(reversed(parts))
 
 
 # --- pyld plumbing (everything below runs under _lock) -------------------------------------

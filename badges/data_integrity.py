@@ -138,10 +138,13 @@ def verify_proof(
     public_key: SignatureVerifier,
     *,
     expected_proof_purpose: str = ASSERTION_METHOD,
+    canonical_document: str | None = None,
 ) -> None:
     """Verify one proof of `document` with the public key of its verification method.
 
     Returns nothing; raises when the proof does not verify (pyca/cryptography style).
+    `canonical_document` is the RDFC-1.0 form of the document without `proof`, when the
+    caller already has it (the verifier computes it once for all checks and proofs).
 
     Raises:
         MalformedProofError, UnsupportedProofError: the proof cannot be checked as given.
@@ -161,21 +164,24 @@ def verify_proof(
                          f"expected {expected_proof_purpose!r}")
     unsecured = {key: value for key, value in document.items() if key != "proof"}
     config = {key: value for key, value in proof.items() if key != "proofValue"}
-    public_key.verify(signature, _hash_data(unsecured, config))
+    public_key.verify(signature, _hash_data(unsecured, config, canonical_document))
 
 
 def _as_list(value: object) -> list[object]:
     return value if isinstance(value, list) else [] if value is None else [value]
 
 
-def _hash_data(unsecured: dict[str, Any], proof_config: Mapping[str, Any]) -> bytes:
+def _hash_data(unsecured: dict[str, Any], proof_config: Mapping[str, Any],
+               canonical_document: str | None = None) -> bytes:
     """SHA-256(RDFC(proof config)) || SHA-256(RDFC(document)) (eddsa-rdfc-2022 §3.3.4)."""
     config = dict(proof_config)
     if "@context" in config:
         _check_proof_context(config["@context"], unsecured.get("@context"))
     config["@context"] = unsecured.get("@context")
     config_hash = hashlib.sha256(canonicalize(config).encode("utf-8")).digest()
-    document_hash = hashlib.sha256(canonicalize(unsecured).encode("utf-8")).digest()
+    if canonical_document is None:
+        canonical_document = canonicalize(unsecured)
+    document_hash = hashlib.sha256(canonical_document.encode("utf-8")).digest()
     return config_hash + document_hash
 
 

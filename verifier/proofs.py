@@ -51,8 +51,12 @@ class ProofOutcome:
 
 
 def check_proofs(document: Mapping[str, Any], resolver: Resolver,
-                 fetcher: DocumentFetcher | None) -> ProofOutcome:
-    """Check every proof of `document` following the proof-set policy above."""
+                 fetcher: DocumentFetcher | None,
+                 canonical_document: str | None = None) -> ProofOutcome:
+    """Check every proof of `document` following the proof-set policy above.
+
+    `canonical_document`, when given, is the RDFC-1.0 form of the document without `proof`.
+    """
     proofs = document_proofs(document)
     if not proofs:
         return ProofOutcome(failed(CheckId.PROOF, "no_proof", "the credential has no proof"), ())
@@ -72,7 +76,8 @@ def check_proofs(document: Mapping[str, Any], resolver: Resolver,
             continue
         try:
             method = resolver(_verification_method_id(proof), fetcher)
-            verify_proof(document, proof, method.public_key)
+            verify_proof(document, proof, method.public_key,
+                         canonical_document=canonical_document)
         except (ResolutionError, UnknownContextError) as error:
             errors.append((error.code, f"{label}: {error.message}"))
             continue

@@ -93,9 +93,9 @@ def _verify(data: str | bytes | Mapping[str, Any], options: VerifierOptions,
         CheckId.PARSE: passed(CheckId.PARSE, "a JSON object")}
     results[CheckId.STRUCTURE] = check_structure(credential)
     results[CheckId.SCHEMA] = check_schema(credential)
-    results[CheckId.JSONLD] = _check_jsonld(credential)
-    if results[CheckId.JSONLD].status is CheckStatus.PASSED:
-        outcome = check_proofs(credential, options.resolver, options.fetcher)
+    results[CheckId.JSONLD], canonical = _check_jsonld(credential)
+    if canonical is not None:
+        outcome = check_proofs(credential, options.resolver, options.fetcher, canonical)
         results[CheckId.PROOF] = outcome.check
         results[CheckId.ISSUER] = check_issuer(credential, outcome.verification_methods)
     else:
@@ -168,15 +168,17 @@ def _report_unparsed(parse: CheckResult) -> VerificationReport:
     return VerificationReport((parse, *rest))
 
 
-def _check_jsonld(credential: Mapping[str, Any]) -> CheckResult:
+def _check_jsonld(credential: Mapping[str, Any]) -> tuple[CheckResult, str | None]:
+    """The jsonld check, and the canonical form of the unsecured credential when it passes
+    (the proof check reuses it instead of canonicalising again)."""
     unsecured = {key: value for key, value in credential.items() if key != "proof"}
     try:
-        canonicalize(unsecured)
+        canonical = canonicalize(unsecured)
     except UnknownContextError as error:
-        return errored(CheckId.JSONLD, error.code, error.message)
+        return errored(CheckId.JSONLD, error.code, error.message), None
     except CanonicalizationError as error:
-        return failed(CheckId.JSONLD, error.code, error.message)
-    return passed(CheckId.JSONLD, "every property and type is defined by the contexts")
+        return failed(CheckId.JSONLD, error.code, error.message), None
+    return passed(CheckId.JSONLD, "every property and type is defined by the contexts"), canonical
 
 
 def _embedded_endorsements(credential: Mapping[str, Any]) -> list[tuple[str, object]]:
