@@ -16,14 +16,14 @@ Every canonicalisation in microbadges goes through `canonicalize()`, which:
   lock (the work is CPU-bound Python, so threads would not run it in parallel anyway);
 - is fast: processed JSON-LD contexts are memoised across calls (see `_Processor`).
 
-pyld exceptions are translated here into `BadgeError` subclasses; none escape.
+The safe-mode checks themselves live in `badges.jsonld_safety`; pyld exceptions are
+translated here into `BadgeError` subclasses; none escape.
 """
 
 from __future__ import annotations
 
 import copy
 import math
-import re
 import threading
 from collections.abc import Callable
 from typing import Any, Final
@@ -35,43 +35,21 @@ from pyld.context_resolver import ContextResolver
 from pyld.identifier_issuer import IdentifierIssuer
 
 from badges.document_loader import UnknownContextError, load_context
+from badges.jsonld_safety import (
+    UNSAFE_BASE,
+    CanonicalizationError,
+    CanonicalizationLimitError,
+    ControlCharacterError,
+    UnsafeJsonLdError,
+    check_node_map,
+    check_values,
+)
 from keys.errors import BadgeError
 
-# A base IRI no document can legitimately produce: any IRI that starts with it came from a
-# relative reference (an undefined type, a relative `id`) that pyld resolved against it.
-UNSAFE_BASE: Final = "https://relative-iri.microbadges.invalid/"
-
-MAX_VALUES: Final = 50_000  # JSON values (objects, arrays, scalars) in one document
-MAX_DEPTH: Final = 64  # nesting of objects/arrays
-MAX_BLANK_NODES: Final = 5_000
 # Budget for RDFC-1.0 "Hash N-Degree Quads": one unit per call plus one per permutation it
 # will try. Credentials whose blank nodes have distinct first-degree hashes (every real
 # credential) spend 0; the W3C blank-node poison graphs exhaust it within milliseconds.
 MAX_N_DEGREE_WORK: Final = 5_000
-
-
-class CanonicalizationError(BadgeError):
-    """The document is not valid JSON-LD, or could not be converted to RDF."""
-
-    code = "invalid_jsonld"
-
-
-class UnsafeJsonLdError(CanonicalizationError):
-    """JSON-LD processing would silently drop or rebase part of the document."""
-
-    code = "jsonld_unsafe"
-
-
-class ControlCharacterError(CanonicalizationError):
-    """A string holds a control character that does not canonicalise interoperably."""
-
-    code = "control_character"
-
-
-class CanonicalizationLimitError(CanonicalizationError):
-    """The document exceeds the size or work bounds of canonicalisation."""
-
-    code = "canonicalization_limit"
 
 
 def canonicalize(document: dict[str, Any]) -> str:
@@ -88,66 +66,9 @@ def canonicalize(document: dict[str, Any]) -> str:
     """
     if not isinstance(document, dict):
         raise CanonicalizationError("a JSON-LD document must be a JSON object")
-    _check_values(document)
+    check_values(document)
     with _lock:
         return _canonicalize_locked(document)
-
-
-_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-# A node of the walk below: (value, key or index, parent node, depth). The path of a value is
-# only spelled out when there is something to report.
-_Node = tuple[object, "str | int", "Any", int]
-
-
-def _check_values(document: dict[str, Any]) -> None:
-    """Refuse oversized documents and values JSON-LD would drop or mis-serialise."""
-    count = 0
-    stack: list[_Node] = [(document, "", None, 0)]
-    while stack:
-        node = stack.pop()
-        value, _, _, depth = node
-        count += 1
-        if count > MAX_VALUES:
-            raise CanonicalizationLimitError(
-                f"document has more than {MAX_VALUES} JSON values; refused")
-        if depth > MAX_DEPTH:
-            raise CanonicalizationLimitError(
-                f"document nests deeper than {MAX_DEPTH} levels at {_path(node)}; refused")
-        if isinstance(value, dict):
-            for key, item in value.items():
-                _check_string(key, node)
-                if key == "@direction":
-                    raise UnsafeJsonLdError(
-                        f"@direction at {_path(node)} is not supported (pyld drops it)")
-                stack.append((item, key, node, depth + 1))
-        elif isinstance(value, list):
-            stack.extend((item, index, node, depth + 1) for index, item in enumerate(value))
-        elif isinstance(value, str):
-            _check_string(value, node)
-        elif value is None:
-            raise UnsafeJsonLdError(f"null value at {_path(node)} would be dropped by "
-                                    "JSON-LD (so not signed); omit it")
-        elif isinstance(value, float) and not math.isfinite(value):
-            raise CanonicalizationError(f"number at {_path(node)} is not finite")
-        elif not isinstance(value, (bool, int, float)):
-            raise CanonicalizationError(
-                f"value at {_path(node)} is a {type(value).__name__}, not a JSON value")
-
-
-def _check_string(text: str, node: _Node | None) -> None:
-    match = _CONTROL_CHARACTER.search(text)
-    if match is not None:
-        raise ControlCharacterError(f"string at {_path(node)} contains control character "
-                                    f"U+{ord(match.group()):04X}")
-
-
-def _path(node: _Node | None) -> str:
-    parts: list[str] = []
-    while node is not None and node[2] is not None:
-        parts.append(str(node[1]))
-        node = node[2]
-    return "/" + "/".join(reversed(parts))
 
 
 # --- pyld plumbing (everything below runs under _lock) -------------------------------------
@@ -287,7 +208,7 @@ def _canonicalize_locked(document: dict[str, Any]) -> str:
         issuer = IdentifierIssuer("_:b")
         node_map: dict[str, Any] = {"@default": {}}
         processor._create_node_map(expanded, node_map, "@default", issuer)
-        _check_node_map(node_map)
+        check_node_map(node_map)
         dataset = {name: processor._graph_to_rdf(graph, issuer, options)
                    for name, graph in sorted(node_map.items())}
     except jsonld.JsonLdError as error:
@@ -302,64 +223,6 @@ def _canonicalize_locked(document: dict[str, Any]) -> str:
     except RecursionError:
         raise CanonicalizationLimitError("blank-node structure too deep to canonicalise") from None
     return nquads
-
-
-# An absolute IRI that every implementation serialises alike: pyld drops statements whose
-# IRIs contain Unicode whitespace (Python's \s, which includes U+0085 and U+001C-U+001F,
-# unlike JavaScript's), and N-Quads cannot carry controls or <>"{}|\^` in an IRI.
-_ABSOLUTE_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x20\x7f-\x9f<>"{}|\\^`]*')
-
-
-def _check_node_map(node_map: dict[str, dict[str, dict[str, Any]]]) -> None:
-    """Refuse IRIs that pyld would drop or that came from a relative reference."""
-    blank_nodes = 0
-    for graph_name, graph in node_map.items():
-        if graph_name != "@default":
-            _check_iri(graph_name, "graph name")
-        for subject, node in graph.items():
-            if subject.startswith("_:"):
-                blank_nodes += 1
-            _check_iri(subject, "node id")
-            for name, items in node.items():
-                if name == "@type":
-                    for item in items:
-                        _check_iri(item, "type")
-                elif not name.startswith("@"):
-                    _check_iri(name, "property")
-                    for item in items:
-                        _check_object(item)
-    if blank_nodes > MAX_BLANK_NODES:
-        raise CanonicalizationLimitError(
-            f"document has {blank_nodes} blank nodes, more than {MAX_BLANK_NODES}")
-
-
-def _check_object(item: dict[str, Any]) -> None:
-    if "@value" in item:
-        if "@type" in item and item["@type"] != "@json":
-            _check_iri(item["@type"], "datatype")
-    elif "@list" in item:
-        for member in item["@list"]:
-            _check_object(member)
-    else:
-        _check_iri(item["@id"], "node reference")
-
-
-def _check_iri(iri: str, role: str) -> None:
-    if iri.startswith("_:"):
-        return
-    if iri.startswith(UNSAFE_BASE):
-        raise _relative_iri_error(iri)
-    if _ABSOLUTE_IRI.fullmatch(iri) is None:
-        raise UnsafeJsonLdError(
-            f"{role} {iri!r} is not an absolute IRI (JSON-LD processors would drop the "
-            "statement or serialise it differently)")
-
-
-def _relative_iri_error(iri: str) -> UnsafeJsonLdError:
-    reference = iri[len(UNSAFE_BASE):]
-    return UnsafeJsonLdError(
-        f"{reference!r} is a relative IRI or an undefined term (a type or value the "
-        "document's contexts do not define); JSON-LD would rebase it")
 
 
 def _translate(error: BaseException) -> BadgeError:
