@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-VENDOR = REPO.parent / "shared" / "vendor"
+VENDOR = REPO / "tests" / "vendor"  # copies of shared/vendor test data (see its README)
 VECTORS = VENDOR / "test-vectors"
 FIXTURES = VENDOR / "fixtures"
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from keys.key_pair import KeyPair
-
-# /work/shared/vendor sits beside the checkout (see shared/vendor/README.md).
-VECTORS = Path(__file__).resolve().parents[3] / "shared" / "vendor" / "test-vectors"
+from tests.conftest import VECTORS
 
 
 def _load(relative: str) -> dict[str, str]:
