@@ -174,6 +174,9 @@ def _as_list(value: object) -> list[object]:
 def _hash_data(unsecured: dict[str, Any], proof_config: Mapping[str, Any],
                canonical_document: str | None = None) -> bytes:
     """SHA-256(RDFC(proof config)) || SHA-256(RDFC(document)) (eddsa-rdfc-2022 §3.3.4)."""
+    if "@context" not in unsecured:
+        raise MalformedProofError("the document has no @context, so it cannot be signed or "
+                                  "verified as JSON-LD")
     config = dict(proof_config)
     if "@context" in config:
         _check_proof_context(config["@context"], unsecured.get("@context"))

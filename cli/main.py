@@ -6,10 +6,13 @@ Exit codes: 0 success (verified), 1 not verified, 2 unreadable input or misuse.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 
 from cli import keys_command, sign_command, verify_command
+from cli.console import EXIT_USAGE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,6 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="microbadges",
         description="Issue and verify Open Badges 3.0 micro-credentials.",
     )
+    parser.add_argument("--version", action="version",
+                        version=f"microbadges {metadata.version('microbadges')}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     verify_command.register(commands)
     sign_command.register(commands)
@@ -29,8 +34,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = args.handler
-    code: int = handler(args)
+    try:
+        code: int = args.handler(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`… | head`): not an error of ours, and nothing left to say.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_USAGE
+    except OSError as error:
+        print(f"error: cannot write the output: {error.strerror}", file=sys.stderr)
+        return EXIT_USAGE
     return code
 
 

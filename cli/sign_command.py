@@ -17,6 +17,8 @@ from cli.console import (
     reporting_errors,
 )
 from keys.key_pair import load_private_key
+from verifier.report import CheckStatus
+from verifier.structure import check_structure, issuer_id
 from verifier.verify import MAX_CREDENTIAL_BYTES, parse_credential
 
 MAX_KEY_BYTES = 64 * 1024
@@ -46,14 +48,21 @@ def run(args: argparse.Namespace) -> int:
     try:
         credential = parse_credential(read_input(args.credential, MAX_CREDENTIAL_BYTES))
     except ValueError as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(f"{args.credential}: {error}") from None
+    structure = check_structure(credential)
+    if structure.status is not CheckStatus.PASSED:
+        raise UsageError(f"{args.credential}: not a well-formed credential: "
+                         + "; ".join(structure.details or (structure.message,)))
     key_pair = load_private_key(read_input(args.key, MAX_KEY_BYTES),
                                 passphrase_from_env(args.passphrase_env))
     created = parse_datetime(args.created) if args.created else datetime.now(UTC)
-    signed = add_proof(credential, key_pair,
-                       verification_method=args.verification_method
-                       or key_pair.did_key_verification_method,
-                       created=created)
+    method = args.verification_method or key_pair.did_key_verification_method
+    signed = add_proof(credential, key_pair, verification_method=method, created=created)
+    issuer = issuer_id(credential)
+    if not args.verification_method and issuer != key_pair.did_key:
+        print(f"warning: signed with {key_pair.did_key}, but the issuer is {issuer}: "
+              "verifiers will report issuer_mismatch (pass --verification-method, or make "
+              "the issuer id the key's did:key)", file=sys.stderr)
     json.dump(signed, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
     return EXIT_OK

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 
 from badges.datatypes import parse_datetime
 from cli.console import (
@@ -17,6 +18,8 @@ from cli.console import (
     read_input,
     reporting_errors,
 )
+from keys.did_web import did_web_to_url
+from keys.errors import ResolutionError
 from keys.resolution import DocumentFetcher, StaticDocumentFetcher
 from verifier.fetch import ChainedDocumentFetcher, HttpsDocumentFetcher, fetch_bytes
 from verifier.report import CheckId, CheckStatus, VerificationReport
@@ -53,7 +56,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(args: argparse.Namespace) -> int:
     """Verify and print; returns the exit code."""
     now = parse_datetime(args.now) if args.now else None
-    local = StaticDocumentFetcher(_documents(args.document))
+    local = _OfflineHint(StaticDocumentFetcher(_documents(args.document)))
     fetcher: DocumentFetcher = (local if args.offline else ChainedDocumentFetcher(
         (local, HttpsDocumentFetcher())))
     if args.source.startswith(("https://", "http://")):
@@ -79,14 +82,34 @@ def run(args: argparse.Namespace) -> int:
 def _documents(pairs: list[str]) -> dict[str, object]:
     documents: dict[str, object] = {}
     for pair in pairs:
-        url, separator, path = pair.partition("=")
+        url, separator, path = pair.rpartition("=")
         if not separator or not url or not path:
             raise UsageError(f"--document takes URL=FILE, got {pair!r}")
+        if url.startswith("did:web:"):
+            url = did_web_to_url(url)  # a did:web DID names its DID document's URL
         try:
             documents[url.partition("#")[0]] = json.loads(read_input(path, MAX_CREDENTIAL_BYTES))
         except ValueError as error:
             raise UsageError(f"--document {path} is not JSON: {error}") from None
     return documents
+
+
+@dataclass(frozen=True, slots=True)
+class _OfflineHint:
+    """Local documents; a missing one says how to supply it."""
+
+    documents: StaticDocumentFetcher
+
+    def fetch_json(self, url: str) -> object:
+        try:
+            return self.documents.fetch_json(url)
+        except ResolutionError:
+            raise ResolutionError(f"no document for {url} (supply it with --document "
+                                  f"{url}=FILE)") from None
+
+
+# Skips that only say there was nothing to check; any other skip is named in the verdict.
+_NOTHING_TO_CHECK = frozenset({"no_endorsements", "no_status"})
 
 
 def render_report(report: VerificationReport, indent: str = "") -> str:
@@ -100,10 +123,15 @@ def render_report(report: VerificationReport, indent: str = "") -> str:
         code = f" [{check.code}]" if check.code and check.status is not CheckStatus.SKIPPED else ""
         lines.append(f"{indent}  {_LABELS[check.status]:<5} {check.id.value:<{width}}  "
                      f"{check.message}{code}")
-        lines += [f"{indent}        {' ' * width}  - {detail}" for detail in check.details]
+        lines += [f"{indent}        {' ' * width}  - {detail}" for detail in check.details
+                  if detail != check.message]
     problem = report.first_problem
     verdict = "VERIFIED" if report.verified else "NOT VERIFIED"
     if problem is not None:
         verdict += f" ({problem.id.value}: {problem.code})"
+    not_checked = [check.id.value for check in report.checks
+                   if check.status is CheckStatus.SKIPPED and check.code not in _NOTHING_TO_CHECK]
+    if report.verified and not_checked:
+        verdict += f"; not checked: {', '.join(not_checked)}"
     lines.append(f"{indent}Verdict: {verdict}")
     return "\n".join(lines) + "\n"

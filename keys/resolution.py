@@ -134,13 +134,15 @@ def _resolve_url(
     fragment_key = _multikey_fragment(parts.fragment)
     if fragment_key is not None:
         # The 1EdTech OB 3.0 form: the id carries the key, so nothing binds it to the
-        # controller beyond the id itself; the source tells the verifier so.
+        # controller beyond the id itself; the source tells the verifier so. Where the
+        # controller's document can be had and lists keys, it must authorise this one.
         return VerificationMethod(
             id=method_id,
             type="Multikey",
             controller=document_url,
             public_key=fragment_key,
             source=VerificationMethodSource.URL_FRAGMENT,
+            assertion_method=_listed_assertion_methods(fetcher, document_url),
         )
     document = _fetch_object(fetcher, document_url)
     if "verificationMethod" in document:
@@ -169,6 +171,22 @@ def _resolve_url(
     raise InvalidVerificationMethodError(
         f"document at {document_url} is neither a controller document nor a verification method"
     )
+
+
+def _listed_assertion_methods(fetcher: DocumentFetcher | None,
+                              controller: str) -> tuple[str, ...] | None:
+    """The assertionMethod ids of the controller's document, or None when it cannot be had
+    or lists no keys (an OB issuer profile need not)."""
+    if fetcher is None:
+        return None
+    try:
+        document = fetcher.fetch_json(controller)
+    except ResolutionError:
+        return None
+    if not isinstance(document, Mapping) or not (
+            "assertionMethod" in document or "verificationMethod" in document):
+        return None
+    return tuple(_relationship_ids(document, "assertionMethod", controller))
 
 
 def _method_from_controller_document(

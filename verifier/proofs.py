@@ -35,7 +35,7 @@ from keys.errors import (
     ResolutionError,
 )
 from keys.resolution import DocumentFetcher
-from keys.verification_method import VerificationMethod
+from keys.verification_method import VerificationMethod, VerificationMethodSource
 from verifier.report import CheckId, CheckResult, errored, failed, passed, skipped
 from verifier.structure import issuer_id
 
@@ -133,4 +133,9 @@ def check_issuer(document: Mapping[str, Any],
             return failed(CheckId.ISSUER, "not_authorized",
                           f"{method.controller} does not list {method.id} as an "
                           "assertionMethod")
+    if any(method.source is VerificationMethodSource.URL_FRAGMENT
+           and method.authorised_for_assertion is None for method in methods):
+        return passed(CheckId.ISSUER, f"signed with a key named in the issuer's URL {issuer}; "
+                      "the issuer's own documents were not available to confirm it",
+                      [f"key {method.id}" for method in methods])
     return passed(CheckId.ISSUER, f"signed with a key controlled by the issuer {issuer}")

@@ -38,6 +38,7 @@ MAX_NESTING_DEPTH: Final = 2
 DEFAULT_CLOCK_SKEW: Final = timedelta(minutes=5)
 
 Clock = Callable[[], datetime]
+_IMAGE_SIGNATURES: Final = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8")
 
 
 def system_clock() -> datetime:
@@ -131,10 +132,18 @@ def _parse(data: str | bytes | Mapping[str, Any]) -> dict[str, Any]:
     if len(data) > MAX_CREDENTIAL_BYTES:
         raise _InputError("too_large", f"input is larger than {MAX_CREDENTIAL_BYTES} bytes")
     if isinstance(data, bytes):
+        if data.startswith(_IMAGE_SIGNATURES):
+            raise _InputError("unsupported_format", "input is an image: reading credentials "
+                              "baked into badge images is not supported yet")
         try:
-            data = data.decode("utf-8")
+            data = data.decode("utf-8-sig")  # a leading BOM is tolerated (RFC 8259 §8.1)
         except UnicodeDecodeError as error:
-            raise _InputError("malformed_json", f"input is not UTF-8: {error}") from None
+            raise _InputError("malformed_json", f"input is not UTF-8 text: {error}") from None
+    if not data.strip():
+        raise _InputError("malformed_json", "input is empty")
+    if data.lstrip().startswith("<"):
+        raise _InputError("unsupported_format", "input looks like XML or SVG, not JSON: "
+                          "reading credentials baked into SVG badges is not supported yet")
     try:
         value = json.loads(data, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
@@ -143,6 +152,8 @@ def _parse(data: str | bytes | Mapping[str, Any]) -> dict[str, Any]:
         raise
     except RecursionError:
         raise _InputError("malformed_json", "JSON nests too deeply") from None
+    except ValueError as error:  # e.g. an integer longer than Python's 4,300-digit limit
+        raise _InputError("malformed_json", f"malformed JSON: {error}") from None
     if not isinstance(value, dict):
         raise _InputError("not_an_object", f"a credential is a JSON object, not a JSON "
                           f"{type(value).__name__.replace('dict', 'object')}")

@@ -127,7 +127,10 @@ def test_sign_with_encrypted_jwk_default_did_key_then_verify(
 @pytest.mark.parametrize(("credential", "key", "reason"), [
     ("{}", "not a key", "error: "),
     ('{"@context": ["https://www.w3.org/ns/credentials/v2"], "bogus": 1}', None,
-     "error: property 'bogus' not defined"),
+     "error: "),
+    ('{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],'
+     ' "issuer": "did:example:1", "credentialSubject": {"id": "did:example:2"}, "bogus": 1}',
+     None, "error: property 'bogus' not defined"),
 ])
 def test_sign_bad_input_is_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                   credential: str, key: str | None, reason: str) -> None:
@@ -138,3 +141,57 @@ def test_sign_bad_input_is_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: 
     assert (code, out) == (2, "")
     assert err.startswith(reason)
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "input is empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "input is an image: reading credentials baked into badge "
+                                   "images is not supported yet"),
+    (b'{"n": ' + b"9" * 5000 + b"}", "malformed JSON: Exceeds the limit (4300 digits)"),
+])
+def test_verify_unreadable_files(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                 content: bytes, message: str) -> None:
+    path = tmp_path / "input"
+    path.write_bytes(content)
+    code, out, err = _run(capsys, "verify", str(path), "--offline")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: {path}: {message}")
+    assert err.count("\n") == 1
+
+
+def test_verify_accepts_a_byte_order_mark(capsys: pytest.CaptureFixture[str],
+                                          tmp_path: Path) -> None:
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + (FIXTURES / "validator-ob30-simple.json").read_bytes())
+    assert _run(capsys, "verify", str(path), "--offline")[0] == 0
+
+
+def test_verify_names_the_missing_document(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(
+        capsys, "verify", str(FIXTURES / "validator-ob30-bitstring-credential-status-revoked.json"),
+        "--offline", "--now", NOW)
+    assert code == 1
+    assert f"(supply it with --document {LIST_URL}=FILE)" in out
+
+
+def test_sign_refuses_a_malformed_credential_and_warns_on_a_foreign_issuer(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    key = KeyPair.generate()
+    (tmp_path / "key.pem").write_bytes(key.to_pkcs8_pem())
+    document: dict[str, Any] = load_json(FIXTURES / "validator-ob30-simple.json")
+    del document["proof"]
+    del document["issuer"]
+    (tmp_path / "c.json").write_text(json.dumps(document))
+    code, out, err = _run(capsys, "sign", str(tmp_path / "c.json"), "--key",
+                          str(tmp_path / "key.pem"))
+    assert (code, out) == (2, "")
+    assert err == (f"error: {tmp_path / 'c.json'}: not a well-formed credential: issuer must "
+                   "be a URI or an object with an id\n")
+    document["issuer"] = {"id": "https://example.com/issuers/876543", "type": ["Profile"],
+                          "name": "Example"}
+    (tmp_path / "c.json").write_text(json.dumps(document))
+    code, out, err = _run(capsys, "sign", str(tmp_path / "c.json"), "--key",
+                          str(tmp_path / "key.pem"))
+    assert code == 0
+    assert err.startswith(f"warning: signed with {key.did_key}, but the issuer is "
+                          "https://example.com/issuers/876543")

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from badges.data_integrity import add_proof
 from badges.status_list import encode_status_list
 from keys.key_pair import KeyPair
-from tests.verifier.conftest import microbadge, offline, sign
+from tests.verifier.conftest import SIGNED_AT, microbadge, offline, sign
 from verifier.report import CHECK_ORDER, CheckId, CheckStatus
 from verifier.verify import verify_credential
 
@@ -216,3 +217,42 @@ def test_report_json_shape(key: KeyPair) -> None:
     assert data["checks"][0] == {"id": "parse", "status": "passed", "message": "a JSON object"}
     assert data["checks"][-1] == {"id": "status", "status": "skipped", "code": "no_status",
                                   "message": "the credential declares no status"}
+
+
+ISSUER_URL = "https://academy.example/issuers/1"
+
+
+def _fragment_signed(key: KeyPair) -> dict[str, Any]:
+    return add_proof(microbadge(ISSUER_URL), key,
+                     verification_method=f"{ISSUER_URL}#{key.public_key_multibase}",
+                     created=SIGNED_AT)
+
+
+def _profile(*methods: str) -> dict[str, Any]:
+    return {"@context": ["https://www.w3.org/ns/did/v1"], "id": ISSUER_URL,
+            "verificationMethod": [], "assertionMethod": list(methods)}
+
+
+@pytest.mark.parametrize(("documents", "status", "code", "message"), [
+    ({}, CheckStatus.PASSED, None,
+     f"signed with a key named in the issuer's URL {ISSUER_URL}; the issuer's own documents "
+     "were not available to confirm it"),
+    ({ISSUER_URL: {"id": ISSUER_URL, "type": "Profile", "name": "Academy"}},
+     CheckStatus.PASSED, None,
+     f"signed with a key named in the issuer's URL {ISSUER_URL}; the issuer's own documents "
+     "were not available to confirm it"),
+    ("lists the key", CheckStatus.PASSED, None,
+     f"signed with a key controlled by the issuer {ISSUER_URL}"),
+    ("lists another key", CheckStatus.FAILED, "not_authorized", None),
+])
+def test_issuer_url_fragment_keys(key: KeyPair, documents: Any, status: CheckStatus,
+                                  code: str | None, message: str | None) -> None:
+    if documents == "lists the key":
+        documents = {ISSUER_URL: _profile(f"{ISSUER_URL}#{key.public_key_multibase}")}
+    elif documents == "lists another key":
+        other = KeyPair.generate().public_key_multibase
+        documents = {ISSUER_URL: _profile(f"{ISSUER_URL}#{other}")}
+    check = verify_credential(_fragment_signed(key), offline(documents)).check(CheckId.ISSUER)
+    assert (check.status, check.code) == (status, code)
+    if message is not None:
+        assert check.message == message
