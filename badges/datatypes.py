@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, TypeVar
 
 from badges.errors import InvalidDateTimeError, InvalidDocumentError
+from badges.jsonld_safety import FORBIDDEN_CHARACTER
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -38,7 +39,6 @@ E = TypeVar("E", bound=StrEnum)
 # C0 controls except TAB, LF, CR; DEL; lone surrogates (not encodable as UTF-8). pyld
 # serialises the controls differently from RDFC-1.0 / jsonld.js (SPEC-NOTES §3), so a
 # signature over them would not interoperate.
-_FORBIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # RFC 3986 scheme, then something; no whitespace anywhere.
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
 # The `ext:` extension form of the OB 3.0 enumerations. The schema's own pattern is
@@ -63,7 +63,7 @@ def check_text(value: str, where: str) -> None:
 
     Raises InvalidDocumentError.
     """
-    match = _FORBIDDEN_CHARACTER.search(value)
+    match = FORBIDDEN_CHARACTER.search(value)
     if match is not None:
         raise InvalidDocumentError(
             f"{where} contains the forbidden character U+{ord(match.group()):04X} "

@@ -47,7 +47,10 @@ class CanonicalizationLimitError(CanonicalizationError):
     code = "canonicalization_limit"
 
 
-_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters pyld serialises differently from RDFC-1.0, and lone surrogates (not
+# Unicode text at all): the one definition of what no document string may hold.
+FORBIDDEN_CHARACTER: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_ALLOWED_KEYWORDS: Final = frozenset({"@context", "@id", "@type", "@value", "@language", "@list"})
 
 # A node of the walk below: (value, key or index, parent node, depth). The path of a value is
 # only spelled out when there is something to report.
@@ -71,9 +74,7 @@ def check_values(document: dict[str, Any]) -> None:
         if isinstance(value, dict):
             for key, item in value.items():
                 _check_string(key, node)
-                if key == "@direction":
-                    raise UnsafeJsonLdError(
-                        f"@direction at {_path(node)} is not supported (pyld drops it)")
+                _check_key(key, item, node)
                 stack.append((item, key, node, depth + 1))
         elif isinstance(value, list):
             stack.extend((item, index, node, depth + 1) for index, item in enumerate(value))
@@ -89,11 +90,37 @@ def check_values(document: dict[str, Any]) -> None:
                 f"value at {_path(node)} is a {type(value).__name__}, not a JSON value")
 
 
+def _check_key(key: str, item: object, node: _Node) -> None:
+    """Only terms of the published contexts and a few keywords may be keys.
+
+    The verifier reads validity, status and issuer from JSON keys while the proof covers
+    RDF; keywords such as `@nest` or `@included`, IRIs as keys, and inline contexts could
+    move a statement out of sight of the JSON reader without changing the RDF.
+    """
+    if key.startswith("@"):
+        if key not in _ALLOWED_KEYWORDS:
+            raise UnsafeJsonLdError(f"keyword {key} at {_path(node)} is not accepted in a "
+                                    "credential")
+        if key == "@context" and not (isinstance(item, str) or (
+                isinstance(item, list) and all(isinstance(entry, str) for entry in item))):
+            raise UnsafeJsonLdError(f"@context at {_path(node)} must list published contexts "
+                                    "by URL; inline context definitions are not accepted")
+        if key == "@language" and "@value" not in node[0]:  # type: ignore[operator]
+            raise UnsafeJsonLdError(f"@language at {_path(node)} outside a value object")
+        if key in ("@id", "@type") and key[1:] in node[0]:  # type: ignore[operator]
+            raise UnsafeJsonLdError(f"{key} and {key[1:]} at {_path(node)} say the same "
+                                    "thing twice")
+    elif ":" in key:
+        raise UnsafeJsonLdError(f"property {key!r} at {_path(node)} is an IRI, not a term of "
+                                "the document's contexts")
+
+
 def _check_string(text: str, node: _Node | None) -> None:
-    match = _CONTROL_CHARACTER.search(text)
+    match = FORBIDDEN_CHARACTER.search(text)
     if match is not None:
-        raise ControlCharacterError(f"string at {_path(node)} contains control character "
-                                    f"U+{ord(match.group()):04X}")
+        raise ControlCharacterError(f"string at {_path(node)} contains character "
+                                    f"U+{ord(match.group()):04X} (a control character or a lone "
+                                    "surrogate)")
 
 
 def _path(node: _Node | None) -> str:

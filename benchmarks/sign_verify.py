@@ -62,7 +62,14 @@ from tests.interop.js_reference import (
     multikey_documents,
     node_available,
 )
-from tests.samples import ISSUER_ID, LIST_URL, SIGNED_AT, realistic_microbadge, sample_key
+from tests.samples import (
+    ISSUER_ID,
+    LIST_URL,
+    SIGNED_AT,
+    blank_node_clique,
+    realistic_microbadge,
+    sample_key,
+)
 from verifier.proofs import check_issuer, check_proofs
 from verifier.report import CheckStatus, VerificationReport
 from verifier.validity import check_validity
@@ -106,7 +113,7 @@ WHAT_IS_MEASURED: Final[dict[str, str]] = {
                     "jsonld.normalize(doc, URDNA2015, N-Quads, loader over load_context) "
                     "(outputs asserted byte-identical first).",
     "refuse clique": f"canonicalize() of a {CLIQUE_SIZE}-node blank-node clique (copied from "
-                     "tests/badges/test_canonicalization.py _clique) until "
+                     "tests/samples.py blank_node_clique) until "
                      "CanonicalizationLimitError (plain pyld: ~40 s of CPU).",
 }
 
@@ -224,15 +231,6 @@ def signed_status_list(key: KeyPair) -> dict[str, Any]:
                      created=SIGNED_AT)
 
 
-def clique(size: int) -> dict[str, Any]:
-    """A credential whose subject holds a blank-node clique (as in the canonicalisation tests)."""
-    nodes = [{"id": f"_:b{i}", "https://example.org/knows": [
-        {"id": f"_:b{j}"} for j in range(size) if j != i]} for i in range(size)]
-    return {"@context": [VC_V2], "id": "urn:uuid:0c07c1ce-57cb-41af-bef2-1b932b986873",
-            "type": ["VerifiableCredential"], "credentialSubject": {
-                "id": "did:example:1", "https://example.org/graph": nodes}}
-
-
 def _plain_loader(url: str, options: object = None) -> dict[str, Any]:
     return {"contextUrl": None, "documentUrl": url, "document": load_context(url)}
 
@@ -318,7 +316,7 @@ def run_python(iterations: int, warmup: int) -> tuple[dict[str, Timing], dict[st
     expected = canonicalize(copy.deepcopy(unsigned))
     if plain_pyld(copy.deepcopy(unsigned)) != expected:
         raise BenchmarkError("canonicalize() and plain pyld disagree on the sample")
-    _expect_refused(_refuse(clique(CLIQUE_SIZE)))
+    _expect_refused(_refuse(blank_node_clique(CLIQUE_SIZE)))
 
     def fresh() -> dict[str, Any]:
         return copy.deepcopy(unsigned)
@@ -335,8 +333,8 @@ def run_python(iterations: int, warmup: int) -> tuple[dict[str, Timing], dict[st
                                check=_expect_verified, **settings),
         "canonicalize": measure(canonicalize, fresh, check=_expect_text(expected), **settings),
         "plain pyld": measure(plain_pyld, fresh, check=_expect_text(expected), **settings),
-        "refuse clique": measure(_refuse, lambda: clique(CLIQUE_SIZE), check=_expect_refused,
-                                 **settings),
+        "refuse clique": measure(_refuse, lambda: blank_node_clique(CLIQUE_SIZE),
+                                 check=_expect_refused, **settings),
     }
     return timings, signed
 

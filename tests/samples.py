@@ -118,3 +118,15 @@ def signed_status_list(revoked: tuple[int, ...] = ()) -> dict[str, Any]:
                               "statusPurpose": "revocation",
                               "encodedList": encode_status_list(bits)},
     }, key, verification_method=f"{ISSUER_ID}#{key.public_key_multibase}", created=SIGNED_AT)
+
+
+def blank_node_clique(size: int) -> dict[str, Any]:
+    """A credential whose subject holds `size` blank nodes that all know each other: a poison
+    graph for RDFC-1.0 (plain pyld spends ~40 s of CPU on size 8)."""
+    nodes = [{"id": f"_:b{i}", "knows": [{"id": f"_:b{j}"} for j in range(size) if j != i]}
+             for i in range(size)]
+    return {"@context": ["https://www.w3.org/ns/credentials/v2",
+                         "https://www.w3.org/ns/credentials/examples/v2"],
+            "id": "urn:uuid:0c07c1ce-57cb-41af-bef2-1b932b986873",
+            "type": ["VerifiableCredential"],
+            "credentialSubject": {"id": "did:example:1", "graph": nodes}}

@@ -1,9 +1,10 @@
 """Property: changing, adding or removing any single value anywhere in a signed credential
 makes verification fail, and at the proof check when the change is meaningful in RDF.
 
-Two JSON edits are not "values" and are excluded on purpose: JSON-LD keywords as new keys
-(`@index`, an inline `@context`) and a list element equal to one already there (RDF is a set
-of statements): both can leave the signed RDF unchanged, which is what the proof protects.
+New keys include JSON-LD keywords and IRIs, which could move a statement out of sight of
+the checks that read JSON keys without changing the signed RDF: safe mode must refuse them.
+One edit is excluded: a list element equal to one already there (RDF is a set of
+statements, so the document means exactly what was signed).
 """
 
 from __future__ import annotations
@@ -56,6 +57,15 @@ VALUES = st.one_of(SCALARS, st.lists(SCALARS, min_size=1, max_size=3),
                        lambda key: not key.startswith("@")), SCALARS, min_size=1, max_size=2))
 
 
+KEYS = st.one_of(
+    st.text(min_size=1, max_size=12),
+    st.sampled_from(["@nest", "@index", "@included", "@graph", "@reverse", "@type", "@id",
+                     "@context", "@base", "@vocab", "@language", "@value", "@set", "@json",
+                     "https://www.w3.org/2018/credentials#validUntil",
+                     "https://www.w3.org/2018/credentials#credentialStatus", "cred:issuer"]),
+)
+
+
 def _same_json(a: Any, b: Any) -> bool:
     """JSON equality: 1 and 1.0 are the same number, True and 1 are not."""
     if isinstance(a, bool) or isinstance(b, bool):
@@ -83,8 +93,7 @@ def tampered(draw: st.DrawFn) -> tuple[str, Path, dict[str, Any]]:
     elif kind == "add_property":
         path = draw(st.sampled_from(OBJECTS))
         holder = _at(document, path)
-        key = draw(st.text(min_size=1, max_size=12).filter(
-            lambda key: not key.startswith("@") and key not in holder))
+        key = draw(KEYS.filter(lambda key: key not in holder))
         holder[key] = draw(VALUES)
     elif kind == "add_element":
         path = draw(st.sampled_from(LISTS))
