@@ -16,6 +16,7 @@ from typing import Any, Final, Protocol
 
 from badges.canonicalization import canonicalize
 from badges.document_loader import DATA_INTEGRITY_V2, VC_V2
+from badges.json_document import as_list
 from keys.errors import BadgeError, MultibaseError
 from keys.multibase import decode_multibase, encode_multibase
 
@@ -120,7 +121,7 @@ def add_proof(
         "proofPurpose": proof_purpose,
     }
     secured = dict(document)
-    contexts = _as_list(document.get("@context"))
+    contexts = as_list(document.get("@context"))
     if contexts and contexts[0] != VC_V2 and DATA_INTEGRITY_V2 not in contexts:
         # The VC 2.0 context defines DataIntegrityProof; older documents need the suite's
         # context, added as jsonld-signatures does (Data Integrity §2.1, "add suite context").
@@ -167,10 +168,6 @@ def verify_proof(
     public_key.verify(signature, _hash_data(unsecured, config, canonical_document))
 
 
-def _as_list(value: object) -> list[object]:
-    return value if isinstance(value, list) else [] if value is None else [value]
-
-
 def _hash_data(unsecured: dict[str, Any], proof_config: Mapping[str, Any],
                canonical_document: str | None = None) -> bytes:
     """SHA-256(RDFC(proof config)) || SHA-256(RDFC(document)) (eddsa-rdfc-2022 §3.3.4)."""
@@ -190,7 +187,7 @@ def _hash_data(unsecured: dict[str, Any], proof_config: Mapping[str, Any],
 
 def _check_proof_context(proof_context: object, document_context: object) -> None:
     """A proof's own @context must be a prefix of the document's (Data Integrity §4.3)."""
-    proof_list, document_list = _as_list(proof_context), _as_list(document_context)
+    proof_list, document_list = as_list(proof_context), as_list(document_context)
     if document_list[: len(proof_list)] != proof_list:
         raise MalformedProofError("proof @context does not match the document's @context")
 

@@ -126,7 +126,10 @@ def to_utc_seconds(value: datetime) -> datetime:
         raise InvalidDateTimeError(
             f"naive datetime {value.isoformat()} has no timezone; pass an aware datetime",
         )
-    return value.astimezone(UTC).replace(microsecond=0)
+    try:
+        return value.astimezone(UTC).replace(microsecond=0)
+    except OverflowError:
+        raise InvalidDateTimeError(f"{value.isoformat()} is out of range in UTC") from None
 
 
 def format_datetime(value: datetime) -> str:
@@ -174,9 +177,9 @@ def parse_datetime(text: str) -> datetime:
             int(fraction),
             tzinfo=timezone(offset),
         )
-    except ValueError as error:
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError) as error:
         raise InvalidDateTimeError(f"{text!r} is not a valid date and time: {error}") from error
-    return parsed.astimezone(UTC)
 
 
 # --- value objects -------------------------------------------------------------------------

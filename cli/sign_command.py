@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from badges.data_integrity import add_proof
 from badges.datatypes import parse_datetime
+from badges.json_document import MAX_DOCUMENT_BYTES, JsonDocumentError, parse_json_object
 from cli.console import (
     EXIT_OK,
     UsageError,
@@ -19,7 +20,6 @@ from cli.console import (
 from keys.key_pair import load_private_key
 from verifier.report import CheckStatus
 from verifier.structure import check_structure, issuer_id
-from verifier.verify import MAX_CREDENTIAL_BYTES, parse_credential
 
 MAX_KEY_BYTES = 64 * 1024
 
@@ -46,9 +46,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(args: argparse.Namespace) -> int:
     """Sign and print; exit 0, or 2 on unreadable input or misuse."""
     try:
-        credential = parse_credential(read_input(args.credential, MAX_CREDENTIAL_BYTES))
-    except ValueError as error:
-        raise UsageError(f"{args.credential}: {error}") from None
+        credential = parse_json_object(read_input(args.credential, MAX_DOCUMENT_BYTES))
+    except JsonDocumentError as error:
+        raise UsageError(f"{args.credential}: {error.message}") from None
     structure = check_structure(credential)
     if structure.status is not CheckStatus.PASSED:
         raise UsageError(f"{args.credential}: not a well-formed credential: "

@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass
 
 from badges.datatypes import parse_datetime
+from badges.json_document import MAX_DOCUMENT_BYTES, JsonDocumentError, parse_json_object
 from cli.console import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
@@ -23,7 +24,7 @@ from keys.errors import ResolutionError
 from keys.resolution import DocumentFetcher, StaticDocumentFetcher
 from verifier.fetch import ChainedDocumentFetcher, HttpsDocumentFetcher, fetch_bytes
 from verifier.report import CheckId, CheckStatus, VerificationReport
-from verifier.verify import MAX_CREDENTIAL_BYTES, VerifierOptions, verify_credential
+from verifier.verify import VerifierOptions, verify_credential
 
 _LABELS = {
     CheckStatus.PASSED: "PASS",
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("--offline cannot fetch a credential from a URL")
         data = fetch_bytes(args.source)
     else:
-        data = read_input(args.source, MAX_CREDENTIAL_BYTES)
+        data = read_input(args.source, MAX_DOCUMENT_BYTES)
     options = VerifierOptions(fetcher=fetcher) if now is None else VerifierOptions(
         fetcher=fetcher, clock=lambda: now)
     report = verify_credential(data, options)
@@ -88,9 +89,10 @@ def _documents(pairs: list[str]) -> dict[str, object]:
         if url.startswith("did:web:"):
             url = did_web_to_url(url)  # a did:web DID names its DID document's URL
         try:
-            documents[url.partition("#")[0]] = json.loads(read_input(path, MAX_CREDENTIAL_BYTES))
-        except ValueError as error:
-            raise UsageError(f"--document {path} is not JSON: {error}") from None
+            documents[url.partition("#")[0]] = parse_json_object(
+                read_input(path, MAX_DOCUMENT_BYTES))
+        except JsonDocumentError as error:
+            raise UsageError(f"--document {path}: {error.message}") from None
     return documents
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from badges.json_document import as_list
 from badges.schema import (
     ACHIEVEMENT_CREDENTIAL_SCHEMA,
     ENDORSEMENT_CREDENTIAL_SCHEMA,
@@ -18,7 +19,7 @@ from badges.schema import (
     validate_against_schema,
 )
 from verifier.report import CheckId, CheckResult, failed, passed, skipped
-from verifier.structure import as_list, credential_types, is_open_badge, is_vcdm_1
+from verifier.structure import credential_types, is_open_badge, is_vcdm_1
 
 
 def check_schema(credential: Mapping[str, Any]) -> CheckResult:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from badges.json_document import as_list
 from badges.status_list import StatusListError, decode_status_list, get_status
 from keys.errors import BadgeError
 from verifier.report import (
@@ -24,7 +25,7 @@ from verifier.report import (
     passed,
     skipped,
 )
-from verifier.structure import as_list, issuer_id
+from verifier.structure import issuer_id
 
 # Fetches and verifies the status list credential at a URL; raises BadgeError when it
 # cannot be fetched.
@@ -101,9 +102,9 @@ def _index(value: object) -> int:
     # W3C says a decimal string; the 1EdTech fixtures use a number: accept both.
     if isinstance(value, bool):
         raise _BadError("invalid_status_entry", "statusListIndex must be a decimal string")
-    if isinstance(value, int) and value >= 0:
+    if isinstance(value, int) and 0 <= value < 10**12:
         return value
-    if isinstance(value, str) and value.isascii() and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12:
         return int(value)
     raise _BadError("invalid_status_entry", "statusListIndex must be a non-negative decimal string")
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from badges.document_loader import VC_V1, VC_V2
+from badges.json_document import as_list
 from verifier.report import CheckId, CheckResult, failed, passed
 
 OB_CONTEXTS: Final = frozenset({
@@ -17,13 +18,6 @@ OB_CONTEXTS: Final = frozenset({
 })
 OB_CREDENTIAL_TYPES: Final = frozenset(
     {"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential"})
-
-
-def as_list(value: object) -> list[Any]:
-    """A JSON-LD value as a list (a single value counts as one)."""
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def credential_types(credential: Mapping[str, Any]) -> set[str]:

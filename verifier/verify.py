@@ -6,7 +6,6 @@ injected; it never imports the issuer and performs no I/O of its own.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -14,6 +13,7 @@ from typing import Any, Final
 
 from badges.canonicalization import CanonicalizationError, canonicalize
 from badges.document_loader import UnknownContextError
+from badges.json_document import MAX_DOCUMENT_BYTES, JsonDocumentError, as_list, parse_json_object
 from keys.errors import ResolutionError
 from keys.resolution import DocumentFetcher, resolve_verification_method
 from verifier.proofs import Resolver, check_issuer, check_proofs
@@ -30,15 +30,14 @@ from verifier.report import (
 )
 from verifier.schema_check import check_schema
 from verifier.status import check_status
-from verifier.structure import as_list, check_structure
+from verifier.structure import check_structure
 from verifier.validity import check_validity
 
-MAX_CREDENTIAL_BYTES: Final = 2 * 1024 * 1024
+MAX_CREDENTIAL_BYTES: Final = MAX_DOCUMENT_BYTES
 MAX_NESTING_DEPTH: Final = 2
 DEFAULT_CLOCK_SKEW: Final = timedelta(minutes=5)
 
 Clock = Callable[[], datetime]
-_IMAGE_SIGNATURES: Final = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8")
 
 
 def system_clock() -> datetime:
@@ -56,13 +55,6 @@ class VerifierOptions:
     clock_skew: timedelta = DEFAULT_CLOCK_SKEW
 
 
-class _InputError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
 def verify_credential(credential: str | bytes | Mapping[str, Any],
                       options: VerifierOptions | None = None) -> VerificationReport:
     """Verify a credential given as JSON text, bytes or a parsed object.
@@ -72,23 +64,11 @@ def verify_credential(credential: str | bytes | Mapping[str, Any],
     return _verify(credential, options or VerifierOptions(), depth=0)
 
 
-def parse_credential(data: str | bytes | Mapping[str, Any]) -> dict[str, Any]:
-    """Parse credential JSON strictly (no duplicate keys, no NaN, size-bounded).
-
-    Raises:
-        ValueError: the text is not a single JSON object (the message says why, on one line).
-    """
-    try:
-        return _parse(data)
-    except _InputError as error:
-        raise ValueError(error.message) from None
-
-
 def _verify(data: str | bytes | Mapping[str, Any], options: VerifierOptions,
             depth: int) -> VerificationReport:
     try:
         credential = _parse(data)
-    except _InputError as error:
+    except JsonDocumentError as error:
         return _report_unparsed(failed(CheckId.PARSE, error.code, error.message))
     results: dict[CheckId, CheckResult] = {
         CheckId.PARSE: passed(CheckId.PARSE, "a JSON object")}
@@ -129,48 +109,7 @@ def _verify_status_list(url: str, options: VerifierOptions,
 def _parse(data: str | bytes | Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(data, Mapping):
         return dict(data)
-    if len(data) > MAX_CREDENTIAL_BYTES:
-        raise _InputError("too_large", f"input is larger than {MAX_CREDENTIAL_BYTES} bytes")
-    if isinstance(data, bytes):
-        if data.startswith(_IMAGE_SIGNATURES):
-            raise _InputError("unsupported_format", "input is an image: reading credentials "
-                              "baked into badge images is not supported yet")
-        try:
-            data = data.decode("utf-8-sig")  # a leading BOM is tolerated (RFC 8259 §8.1)
-        except UnicodeDecodeError as error:
-            raise _InputError("malformed_json", f"input is not UTF-8 text: {error}") from None
-    if not data.strip():
-        raise _InputError("malformed_json", "input is empty")
-    if data.lstrip().startswith("<"):
-        raise _InputError("unsupported_format", "input looks like XML or SVG, not JSON: "
-                          "reading credentials baked into SVG badges is not supported yet")
-    try:
-        value = json.loads(data, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
-    except json.JSONDecodeError as error:
-        raise _InputError("malformed_json", f"malformed JSON: {error}") from None
-    except _InputError:
-        raise
-    except RecursionError:
-        raise _InputError("malformed_json", "JSON nests too deeply") from None
-    except ValueError as error:  # e.g. an integer longer than Python's 4,300-digit limit
-        raise _InputError("malformed_json", f"malformed JSON: {error}") from None
-    if not isinstance(value, dict):
-        raise _InputError("not_an_object", f"a credential is a JSON object, not a JSON "
-                          f"{type(value).__name__.replace('dict', 'object')}")
-    return value
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _InputError("malformed_json", f"duplicate JSON key {key!r}")
-        result[key] = value
-    return result
-
-
-def _no_constant(name: str) -> None:
-    raise _InputError("malformed_json", f"{name} is not valid JSON")
+    return parse_json_object(data, max_bytes=MAX_CREDENTIAL_BYTES)
 
 
 def _report_unparsed(parse: CheckResult) -> VerificationReport:

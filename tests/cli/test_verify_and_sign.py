@@ -59,7 +59,7 @@ def test_verify_expired_is_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize(("content", "message"), [
     ('{"@context": ', "error: -: malformed JSON: Expecting value: line 1 column 14 (char 13)"),
-    ("[1, 2]", "error: -: a credential is a JSON object, not a JSON list"),
+    ("[1, 2]", "error: -: expected a JSON object, not a JSON list"),
 ])
 def test_verify_malformed_input_is_exit_2_with_one_line(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, content: str,
