@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from badges.datatypes import parse_datetime
 from badges.json_document import MAX_DOCUMENT_BYTES, JsonDocumentError, parse_json_object
@@ -50,6 +50,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                              "status list) instead of fetching it; repeatable")
     parser.add_argument("--offline", action="store_true",
                         help="never use the network: only --document supplies documents")
+    parser.add_argument("--require-issuer", action="store_true",
+                        help="do not verify a credential whose signing key cannot be bound to "
+                             "its issuer (URN issuer, key not confirmed by the issuer)")
     parser.set_defaults(handler=run)
 
 
@@ -66,8 +69,9 @@ def run(args: argparse.Namespace) -> int:
         data = fetch_bytes(args.source)
     else:
         data = read_input(args.source, MAX_DOCUMENT_BYTES)
-    options = VerifierOptions(fetcher=fetcher) if now is None else VerifierOptions(
-        fetcher=fetcher, clock=lambda: now)
+    options = VerifierOptions(fetcher=fetcher, require_issuer=args.require_issuer)
+    if now is not None:
+        options = replace(options, clock=lambda: now)
     report = verify_credential(data, options)
     parse = report.check(CheckId.PARSE)
     if parse.status is not CheckStatus.PASSED:

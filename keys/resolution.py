@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final, Protocol
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
@@ -167,7 +167,10 @@ def _resolve_url(
                 f"verification method document at {document_url} has id {method.id!r}, "
                 f"expected {method_id}"
             )
-        return method
+        # A key document can name any controller: only the controller's own document can
+        # authorise the key (Controlled Identifiers 1.0 §3.3).
+        return replace(method, assertion_method=_listed_assertion_methods(
+            fetcher, method.controller))
     raise InvalidVerificationMethodError(
         f"document at {document_url} is neither a controller document nor a verification method"
     )
@@ -177,13 +180,13 @@ def _listed_assertion_methods(fetcher: DocumentFetcher | None,
                               controller: str) -> tuple[str, ...] | None:
     """The assertionMethod ids of the controller's document, or None when it cannot be had
     or lists no keys (an OB issuer profile need not)."""
-    if fetcher is None:
+    if fetcher is None or not controller.startswith("https://"):
         return None
     try:
-        document = fetcher.fetch_json(controller)
+        document = fetcher.fetch_json(controller.partition("#")[0])
     except ResolutionError:
         return None
-    if not isinstance(document, Mapping) or not (
+    if not isinstance(document, Mapping) or document.get("id", controller) != controller or not (
             "assertionMethod" in document or "verificationMethod" in document):
         return None
     return tuple(_relationship_ids(document, "assertionMethod", controller))

@@ -110,7 +110,16 @@ def _verification_method_id(proof: Mapping[str, Any]) -> str:
 
 def check_issuer(document: Mapping[str, Any],
                  methods: tuple[VerificationMethod, ...]) -> CheckResult:
-    """Check that every key that verified a proof is controlled by the issuer."""
+    """Check that a key controlled by the issuer verified a proof.
+
+    Passed: the issuer controls a verifying key and, where its controller document was read,
+    lists it as an assertionMethod. Failed: no verifying key belongs to the issuer, or its
+    document does not authorise the key. Skipped (said in the verdict): the binding cannot
+    be established: the issuer id is a URN, or the key is only *named* by the issuer's URL
+    (`<issuer URL>#z6Mk…`, or a key document naming the issuer) and the issuer's own
+    documents could not be read to confirm it. Keys of other controllers that also verified
+    a proof are reported as co-signatures.
+    """
     if not methods:
         return skipped(CheckId.ISSUER, "no_verified_proof",
                        "not checked: no proof was verified")
@@ -124,18 +133,22 @@ def check_issuer(document: Mapping[str, Any],
         return skipped(CheckId.ISSUER, "issuer_not_resolvable",
                        f"issuer {issuer} is not a DID or URL, so the signing key's controller "
                        f"({keys}) cannot be bound to it")
-    for method in methods:
-        if method.controller != issuer:
-            return failed(CheckId.ISSUER, "issuer_mismatch",
-                          f"key {method.id} is controlled by {method.controller}, "
-                          f"not by the issuer {issuer}")
-        if method.authorised_for_assertion is False:
-            return failed(CheckId.ISSUER, "not_authorized",
-                          f"{method.controller} does not list {method.id} as an "
-                          "assertionMethod")
-    if any(method.source is VerificationMethodSource.URL_FRAGMENT
-           and method.authorised_for_assertion is None for method in methods):
-        return passed(CheckId.ISSUER, f"signed with a key named in the issuer's URL {issuer}; "
-                      "the issuer's own documents were not available to confirm it",
-                      [f"key {method.id}" for method in methods])
-    return passed(CheckId.ISSUER, f"signed with a key controlled by the issuer {issuer}")
+    own = [method for method in methods if method.controller == issuer]
+    details = [f"co-signed by {method.controller} ({method.id})"
+               for method in methods if method.controller != issuer]
+    if not own:
+        return failed(CheckId.ISSUER, "issuer_mismatch",
+                      f"no proof was made with a key of the issuer {issuer}; the keys are "
+                      f"controlled by {', '.join(sorted({m.controller for m in methods}))}")
+    refused = [method for method in own if method.authorised_for_assertion is False]
+    if refused:
+        return failed(CheckId.ISSUER, "not_authorized",
+                      f"{issuer} does not list {refused[0].id} as an assertionMethod")
+    confirmed = [method for method in own if method.authorised_for_assertion
+                 or method.source is VerificationMethodSource.DID_KEY]
+    if not confirmed:
+        return skipped(CheckId.ISSUER, "issuer_key_unconfirmed",
+                       f"the key {own[0].id} is only named by the issuer's URL; the issuer's own "
+                       f"documents ({issuer}) could not be read to confirm it")
+    return passed(CheckId.ISSUER, f"signed with a key controlled by the issuer {issuer}",
+                  details)

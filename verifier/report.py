@@ -97,6 +97,8 @@ class VerificationReport:
     checks: tuple[CheckResult, ...]
     credential: dict[str, Any] | None = field(default=None, compare=False)
     endorsements: tuple[VerificationReport, ...] = ()
+    # The verifier's policy: which checks must have passed (not merely been skipped).
+    required: frozenset[CheckId] = REQUIRED_CHECKS
 
     def __post_init__(self) -> None:
         if tuple(check.id for check in self.checks) != CHECK_ORDER:
@@ -107,7 +109,7 @@ class VerificationReport:
         """True when no check failed or errored and every required check passed."""
         return all(
             check.status is CheckStatus.PASSED
-            or (check.status is CheckStatus.SKIPPED and check.id not in REQUIRED_CHECKS)
+            or (check.status is CheckStatus.SKIPPED and check.id not in self.required)
             for check in self.checks)
 
     def check(self, check_id: CheckId) -> CheckResult:

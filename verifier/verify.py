@@ -6,8 +6,9 @@ injected; it never imports the issuer and performs no I/O of its own.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
@@ -19,6 +20,7 @@ from keys.resolution import DocumentFetcher, resolve_verification_method
 from verifier.proofs import Resolver, check_issuer, check_proofs
 from verifier.report import (
     CHECK_ORDER,
+    REQUIRED_CHECKS,
     CheckId,
     CheckResult,
     CheckStatus,
@@ -53,6 +55,11 @@ class VerifierOptions:
     fetcher: DocumentFetcher | None = None
     resolver: Resolver = field(default=resolve_verification_method)
     clock_skew: timedelta = DEFAULT_CLOCK_SKEW
+    # Make an issuer binding that cannot be established (URN issuer, key only named by the
+    # issuer's URL) a reason not to verify.
+    require_issuer: bool = False
+    # Distinct documents one verification may fetch (keys, status lists, endorsers' keys).
+    max_fetches: int = 16
 
 
 def verify_credential(credential: str | bytes | Mapping[str, Any],
@@ -61,39 +68,80 @@ def verify_credential(credential: str | bytes | Mapping[str, Any],
 
     Never raises for a bad credential: every problem is a check in the report.
     """
-    return _verify(credential, options or VerifierOptions(), depth=0)
+    options = options or VerifierOptions()
+    if options.fetcher is not None:
+        options = replace(options, fetcher=_FetchBudget(options.fetcher, options.max_fetches))
+    required = REQUIRED_CHECKS | ({CheckId.ISSUER} if options.require_issuer else set())
+    return _verify(credential, options, 0, frozenset(required))
 
 
 def _verify(data: str | bytes | Mapping[str, Any], options: VerifierOptions,
-            depth: int) -> VerificationReport:
+            depth: int, required: frozenset[CheckId]) -> VerificationReport:
     try:
         credential = _parse(data)
     except JsonDocumentError as error:
-        return _report_unparsed(failed(CheckId.PARSE, error.code, error.message))
+        return _report_unparsed(failed(CheckId.PARSE, error.code, error.message), required)
     results: dict[CheckId, CheckResult] = {
         CheckId.PARSE: passed(CheckId.PARSE, "a JSON object")}
-    results[CheckId.STRUCTURE] = check_structure(credential)
-    results[CheckId.SCHEMA] = check_schema(credential)
+    results[CheckId.STRUCTURE] = _guard(CheckId.STRUCTURE, lambda: check_structure(credential))
+    results[CheckId.SCHEMA] = _guard(CheckId.SCHEMA, lambda: check_schema(credential))
     results[CheckId.JSONLD], canonical = _check_jsonld(credential)
     if canonical is not None:
         outcome = check_proofs(credential, options.resolver, options.fetcher, canonical)
         results[CheckId.PROOF] = outcome.check
-        results[CheckId.ISSUER] = check_issuer(credential, outcome.verification_methods)
+        results[CheckId.ISSUER] = _guard(CheckId.ISSUER, lambda: check_issuer(
+            credential, outcome.verification_methods))
     else:
         reason = "not checked: the document is not safe JSON-LD"
         results[CheckId.PROOF] = skipped(CheckId.PROOF, "jsonld_failed", reason)
         results[CheckId.ISSUER] = skipped(CheckId.ISSUER, "jsonld_failed", reason)
-    results[CheckId.VALIDITY] = check_validity(credential, options.clock(), options.clock_skew)
-    endorsement_check, endorsements = _check_endorsements(credential, options, depth)
-    results[CheckId.ENDORSEMENTS] = endorsement_check
-    results[CheckId.STATUS] = check_status(
-        credential, lambda url: _verify_status_list(url, options, depth))
+    results[CheckId.VALIDITY] = _guard(CheckId.VALIDITY, lambda: check_validity(
+        credential, options.clock(), options.clock_skew))
+    endorsements: tuple[VerificationReport, ...] = ()
+    if (results[CheckId.PROOF].status is CheckStatus.PASSED
+            and results[CheckId.ISSUER].status is not CheckStatus.FAILED):
+        results[CheckId.ENDORSEMENTS], endorsements = _check_endorsements(
+            credential, options, depth, required)
+        results[CheckId.STATUS] = _guard(CheckId.STATUS, lambda: check_status(
+            credential, lambda url: _verify_status_list(url, options, depth, required)))
+    else:
+        # Nothing is fetched on behalf of a document that is not authenticated.
+        reason = "not checked: the credential's own proof and issuer did not verify"
+        results[CheckId.ENDORSEMENTS] = skipped(CheckId.ENDORSEMENTS, "not_authenticated",
+                                                reason)
+        results[CheckId.STATUS] = skipped(CheckId.STATUS, "not_authenticated", reason)
     return VerificationReport(tuple(results[check_id] for check_id in CHECK_ORDER),
-                              credential, endorsements)
+                              credential, endorsements, required)
 
 
-def _verify_status_list(url: str, options: VerifierOptions,
-                        depth: int) -> VerificationReport:
+def _guard(check_id: CheckId, run: Callable[[], CheckResult]) -> CheckResult:
+    """Run a check; a bug or an unforeseen input is an `error` of that check, not a crash."""
+    try:
+        return run()
+    except Exception as error:  # the verifier's last line of defence: report, never raise
+        return errored(check_id, "internal_error",
+                       f"the check could not run ({type(error).__name__}: {error})")
+
+
+@dataclass(slots=True)
+class _FetchBudget:
+    """Caches documents for one verification and refuses to fetch more than `limit`."""
+
+    fetcher: DocumentFetcher
+    limit: int
+    documents: dict[str, object] = field(default_factory=dict)
+
+    def fetch_json(self, url: str) -> object:
+        if url not in self.documents:
+            if len(self.documents) >= self.limit:
+                raise ResolutionError(f"not fetching {url}: one verification may fetch at "
+                                      f"most {self.limit} documents")
+            self.documents[url] = self.fetcher.fetch_json(url)
+        return copy.deepcopy(self.documents[url])
+
+
+def _verify_status_list(url: str, options: VerifierOptions, depth: int,
+                        required: frozenset[CheckId]) -> VerificationReport:
     """Fetch and verify a status list credential (raises BadgeError if it cannot be had)."""
     if options.fetcher is None:
         raise ResolutionError("no document fetcher is configured (offline verification: "
@@ -103,7 +151,7 @@ def _verify_status_list(url: str, options: VerifierOptions,
     document = options.fetcher.fetch_json(url)
     if not isinstance(document, Mapping):
         raise ResolutionError("the status list is not a JSON object")
-    return _verify(document, options, depth + 1)
+    return _verify(document, options, depth + 1, required)
 
 
 def _parse(data: str | bytes | Mapping[str, Any]) -> dict[str, Any]:
@@ -112,10 +160,11 @@ def _parse(data: str | bytes | Mapping[str, Any]) -> dict[str, Any]:
     return parse_json_object(data, max_bytes=MAX_CREDENTIAL_BYTES)
 
 
-def _report_unparsed(parse: CheckResult) -> VerificationReport:
+def _report_unparsed(parse: CheckResult,
+                     required: frozenset[CheckId] = REQUIRED_CHECKS) -> VerificationReport:
     rest = [skipped(check_id, "not_parsed", "not checked: the input is not a credential")
             for check_id in CHECK_ORDER[1:]]
-    return VerificationReport((parse, *rest))
+    return VerificationReport((parse, *rest), required=required)
 
 
 def _check_jsonld(credential: Mapping[str, Any]) -> tuple[CheckResult, str | None]:
@@ -145,8 +194,9 @@ def _embedded_endorsements(credential: Mapping[str, Any]) -> list[tuple[str, obj
     return found
 
 
-def _check_endorsements(credential: Mapping[str, Any], options: VerifierOptions,
-                        depth: int) -> tuple[CheckResult, tuple[VerificationReport, ...]]:
+def _check_endorsements(credential: Mapping[str, Any], options: VerifierOptions, depth: int,
+                        required: frozenset[CheckId],
+                        ) -> tuple[CheckResult, tuple[VerificationReport, ...]]:
     found = _embedded_endorsements(credential)
     if not found:
         return skipped(CheckId.ENDORSEMENTS, "no_endorsements", "no embedded endorsements"), ()
@@ -158,9 +208,9 @@ def _check_endorsements(credential: Mapping[str, Any], options: VerifierOptions,
     for where, endorsement in found:
         if not isinstance(endorsement, Mapping):
             report = _report_unparsed(failed(CheckId.PARSE, "not_an_object",
-                                             "an endorsement must be a JSON object"))
+                                             "an endorsement must be a JSON object"), required)
         else:
-            report = _verify(endorsement, options, depth + 1)
+            report = _verify(endorsement, options, depth + 1, required)
         reports.append(report)
         problem = report.first_problem
         outcome = "verified" if report.verified else (

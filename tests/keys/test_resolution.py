@@ -87,7 +87,8 @@ def test_https_verification_method_document() -> None:
     assert method.controller == ISSUER
     assert method.public_key == KEY.public_key
     assert method.source is VerificationMethodSource.METHOD_DOCUMENT
-    assert method.authorised_for_assertion is None
+    # The controller's profile is read: it lists only its own #key-1, not this key document.
+    assert method.authorised_for_assertion is False
 
 
 def test_loopback_http_needs_the_flag() -> None:

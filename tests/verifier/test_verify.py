@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from badges.data_integrity import add_proof
 from badges.status_list import encode_status_list
+from keys.errors import ResolutionError
 from keys.key_pair import KeyPair
 from tests.verifier.conftest import SIGNED_AT, microbadge, offline, sign
 from verifier.report import CHECK_ORDER, CheckId, CheckStatus
@@ -233,14 +235,14 @@ def _profile(*methods: str) -> dict[str, Any]:
             "verificationMethod": [], "assertionMethod": list(methods)}
 
 
+UNCONFIRMED = ("the key {key} is only named by the issuer's URL; the issuer's own documents "
+               f"({ISSUER_URL}) could not be read to confirm it")
+
+
 @pytest.mark.parametrize(("documents", "status", "code", "message"), [
-    ({}, CheckStatus.PASSED, None,
-     f"signed with a key named in the issuer's URL {ISSUER_URL}; the issuer's own documents "
-     "were not available to confirm it"),
+    ({}, CheckStatus.SKIPPED, "issuer_key_unconfirmed", UNCONFIRMED),
     ({ISSUER_URL: {"id": ISSUER_URL, "type": "Profile", "name": "Academy"}},
-     CheckStatus.PASSED, None,
-     f"signed with a key named in the issuer's URL {ISSUER_URL}; the issuer's own documents "
-     "were not available to confirm it"),
+     CheckStatus.SKIPPED, "issuer_key_unconfirmed", UNCONFIRMED),
     ("lists the key", CheckStatus.PASSED, None,
      f"signed with a key controlled by the issuer {ISSUER_URL}"),
     ("lists another key", CheckStatus.FAILED, "not_authorized", None),
@@ -255,4 +257,56 @@ def test_issuer_url_fragment_keys(key: KeyPair, documents: Any, status: CheckSta
     check = verify_credential(_fragment_signed(key), offline(documents)).check(CheckId.ISSUER)
     assert (check.status, check.code) == (status, code)
     if message is not None:
-        assert check.message == message
+        key_id = f"{ISSUER_URL}#{key.public_key_multibase}"
+        assert check.message == message.replace("{key}", key_id)
+
+
+def test_require_issuer_turns_an_unconfirmed_binding_into_not_verified(key: KeyPair) -> None:
+    signed = _fragment_signed(key)
+    assert verify_credential(signed, offline()).verified
+    strict = replace(offline(), require_issuer=True)
+    report = verify_credential(signed, strict)
+    assert not report.verified
+    assert report.first_problem is None  # nothing failed: the binding was just not shown
+
+
+class _RecordingFetcher:
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def fetch_json(self, url: str) -> object:
+        self.urls.append(url)
+        raise ResolutionError(f"no {url}")
+
+
+def test_nothing_is_fetched_for_an_unauthenticated_credential(key: KeyPair) -> None:
+    signed = _with_status(key, "revocation", "41")
+    signed["name"] = "tampered"
+    fetcher = _RecordingFetcher()
+    report = verify_credential(signed, replace(offline(), fetcher=fetcher))
+    assert fetcher.urls == []
+    assert (report.check(CheckId.STATUS).status, report.check(CheckId.STATUS).code) == (
+        CheckStatus.SKIPPED, "not_authenticated")
+
+
+def test_fetches_are_cached_and_capped() -> None:
+    from verifier.verify import _FetchBudget
+
+    class Counting:
+        def __init__(self) -> None:
+            self.urls: list[str] = []
+
+        def fetch_json(self, url: str) -> object:
+            self.urls.append(url)
+            return {"id": url}
+
+    inner = Counting()
+    budget = _FetchBudget(inner, limit=2)
+    first = budget.fetch_json("https://a.example/")
+    assert isinstance(first, dict)
+    first["id"] = "changed by the caller"
+    assert budget.fetch_json("https://a.example/") == {"id": "https://a.example/"}
+    budget.fetch_json("https://b.example/")
+    with pytest.raises(ResolutionError, match="at most 2 documents"):
+        budget.fetch_json("https://c.example/")
+    assert inner.urls == ["https://a.example/", "https://b.example/"]
