@@ -15,7 +15,9 @@ from enum import StrEnum
 from typing import Any, Final, Protocol
 
 from badges.canonicalization import canonicalize
+from badges.datatypes import parse_datetime
 from badges.document_loader import DATA_INTEGRITY_V2, VC_V2
+from badges.errors import InvalidDateTimeError
 from badges.json_document import as_list
 from keys.errors import BadgeError, MultibaseError
 from keys.multibase import decode_multibase, encode_multibase
@@ -71,6 +73,10 @@ def proof_suite(proof: Mapping[str, Any]) -> Cryptosuite:
     """
     if not isinstance(proof, Mapping):
         raise MalformedProofError("proof must be a JSON object")
+    if "previousProof" in proof:
+        # A chained proof signs the document with its previous proofs (Data Integrity §4.2):
+        # listed as not checked rather than failed as a signature mismatch.
+        raise UnsupportedProofError("chained proofs (previousProof) are not supported")
     proof_type = proof.get("type")
     if proof_type == DATA_INTEGRITY_PROOF:
         suite = proof.get("cryptosuite")
@@ -160,10 +166,22 @@ def verify_proof(
             continue  # `created` is optional in Data Integrity 1.0
         if not isinstance(proof.get(name), str):
             raise MalformedProofError(f"proof has no {name}")
+    for name in ("created", "expires"):
+        if name in proof:
+            try:
+                parse_datetime(proof[name])
+            except InvalidDateTimeError as error:
+                raise MalformedProofError(f"proof {name}: {error.message}") from None
     if proof["proofPurpose"] != expected_proof_purpose:
         raise ProofError(f"proof purpose is {proof['proofPurpose']!r}, "
                          f"expected {expected_proof_purpose!r}")
     unsecured = {key: value for key, value in document.items() if key != "proof"}
+    if "@context" in proof and proof["@context"] != unsecured.get("@context"):
+        # eddsa-rdfc-2022 §3.3.2: the document is canonicalised with the proof's context
+        # (after checking that the document's context starts with it).
+        _check_proof_context(proof["@context"], unsecured.get("@context"))
+        unsecured["@context"] = proof["@context"]
+        canonical_document = None
     config = {key: value for key, value in proof.items() if key != "proofValue"}
     public_key.verify(signature, _hash_data(unsecured, config, canonical_document))
 

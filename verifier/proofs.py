@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from badges.canonicalization import CanonicalizationError
@@ -27,6 +28,7 @@ from badges.data_integrity import (
     proof_suite,
     verify_proof,
 )
+from badges.datatypes import parse_datetime
 from badges.document_loader import UnknownContextError
 from keys.errors import (
     InvalidSignatureError,
@@ -52,10 +54,13 @@ class ProofOutcome:
 
 def check_proofs(document: Mapping[str, Any], resolver: Resolver,
                  fetcher: DocumentFetcher | None,
-                 canonical_document: str | None = None) -> ProofOutcome:
+                 canonical_document: str | None = None, *,
+                 now: datetime | None = None,
+                 clock_skew: timedelta = timedelta(0)) -> ProofOutcome:
     """Check every proof of `document` following the proof-set policy above.
 
     `canonical_document`, when given, is the RDFC-1.0 form of the document without `proof`.
+    With `now`, a proof past its `expires` or `created` in the future fails.
     """
     proofs = document_proofs(document)
     if not proofs:
@@ -85,6 +90,10 @@ def check_proofs(document: Mapping[str, Any], resolver: Resolver,
                 InvalidVerificationMethodError, KeyFormatError) as error:
             failures.append((error.code, f"{label}: {error.message}"))
             continue
+        timing = _proof_timing(proof, now, clock_skew) if now is not None else None
+        if timing is not None:
+            failures.append((timing[0], f"{label}: {timing[1]}"))
+            continue
         methods.append(method)
         details.append(f"{label}: {suite.value} signature verified with {method.id}")
     problems = failures or errors
@@ -97,6 +106,17 @@ def check_proofs(document: Mapping[str, Any], resolver: Resolver,
                                     "no proof is of a type microbadges can verify", details), ())
     count = f"{len(methods)} proof{'s' if len(methods) > 1 else ''}"
     return ProofOutcome(passed(CheckId.PROOF, f"{count} verified", details), tuple(methods))
+
+
+def _proof_timing(proof: Mapping[str, Any], now: datetime,
+                  clock_skew: timedelta) -> tuple[str, str] | None:
+    """A (code, message) when the proof is used outside its time (verify_proof already
+    checked that `created` and `expires` are dateTimes)."""
+    if "expires" in proof and parse_datetime(proof["expires"]) < now - clock_skew:
+        return "proof_expired", f"the proof expired on {proof['expires']}"
+    if "created" in proof and parse_datetime(proof["created"]) > now + clock_skew:
+        return "proof_not_yet_valid", f"the proof claims to be created on {proof['created']}"
+    return None
 
 
 def _verification_method_id(proof: Mapping[str, Any]) -> str:

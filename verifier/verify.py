@@ -87,7 +87,8 @@ def _verify(data: str | bytes | Mapping[str, Any], options: VerifierOptions,
     results[CheckId.SCHEMA] = _guard(CheckId.SCHEMA, lambda: check_schema(credential))
     results[CheckId.JSONLD], canonical = _check_jsonld(credential)
     if canonical is not None:
-        outcome = check_proofs(credential, options.resolver, options.fetcher, canonical)
+        outcome = check_proofs(credential, options.resolver, options.fetcher, canonical,
+                               now=options.clock(), clock_skew=options.clock_skew)
         results[CheckId.PROOF] = outcome.check
         results[CheckId.ISSUER] = _guard(CheckId.ISSUER, lambda: check_issuer(
             credential, outcome.verification_methods))

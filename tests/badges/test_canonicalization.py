@@ -210,6 +210,15 @@ def test_oversized_and_deep_documents_are_refused() -> None:
     wide = {"@context": [V2], **BASE, "description": ["x"] * 60_000}
     with pytest.raises(CanonicalizationLimitError):
         canonicalize(wide)
+    # Arrays cost pyld ~n² (10,000 values: 30 s): refused by their summed squared lengths.
+    many = {"@context": [V2], **BASE, "description": [f"d{i}" for i in range(708)]}
+    with pytest.raises(CanonicalizationLimitError, match="too costly"):
+        canonicalize(many)
+    split = {"@context": [V2], **BASE, "description": [f"d{i}" for i in range(500)],
+             "name": [f"n{i}" for i in range(500)], "id": "urn:x"}
+    with pytest.raises(CanonicalizationLimitError, match="too costly"):
+        canonicalize(split)
+    canonicalize({"@context": [V2], **BASE, "description": [f"d{i}" for i in range(700)]})
     deep: dict[str, Any] = {"id": "urn:x"}
     for _ in range(100):
         deep = {"p": deep}

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from badges.data_integrity import add_proof
+from badges.data_integrity import _hash_data, add_proof
 from badges.status_list import encode_status_list
 from keys.errors import ResolutionError
 from keys.key_pair import KeyPair
+from keys.multibase import encode_multibase
 from tests.verifier.conftest import SIGNED_AT, microbadge, offline, sign
 from verifier.report import CHECK_ORDER, CheckId, CheckStatus
 from verifier.verify import verify_credential
@@ -37,6 +38,17 @@ def _after_signing(change: Callable[[dict[str, Any]], None]) -> Mutation:
 
 def _before_signing(change: Callable[[dict[str, Any]], None]) -> Mutation:
     return lambda document, key: _signed(key, change)
+
+
+def _resign_with(changes: dict[str, str]) -> Mutation:
+    """Sign a proof that carries `changes` (so that only the timing is wrong)."""
+    def mutate(document: dict[str, Any], key: KeyPair) -> dict[str, Any]:
+        unsigned = {k: v for k, v in document.items() if k != "proof"}
+        proof = {**document["proof"][0], **changes}
+        del proof["proofValue"]
+        signature = key.sign(_hash_data(unsigned, proof))
+        return {**unsigned, "proof": [{**proof, "proofValue": encode_multibase(signature)}]}
+    return mutate
 
 
 def _vcdm_1(document: dict[str, Any]) -> None:
@@ -106,6 +118,13 @@ CASES: list[tuple[str, Mutation, CheckId | None, CheckStatus, str | None]] = [
     ("good proof plus a bad one", lambda d, k: _with_proof(
         {**d["proof"][0], "created": "2025-06-01T12:00:01Z"})(d, k),
      CheckId.PROOF, CheckStatus.FAILED, "invalid_signature"),
+    ("proof past its expires", _resign_with({"expires": "2025-12-01T00:00:00Z"}),
+     CheckId.PROOF, CheckStatus.FAILED, "proof_expired"),
+    ("proof created in the future", _resign_with({"created": "2026-02-01T00:00:00Z"}),
+     CheckId.PROOF, CheckStatus.FAILED, "proof_not_yet_valid"),
+    ("only a chained proof", _after_signing(lambda d: d["proof"][0].update(
+        previousProof="urn:uuid:0d7c0b5c-8c9a-4a55-9a56-2f0f5d1c3e11")),
+     CheckId.PROOF, CheckStatus.ERROR, "unsupported_proof"),
     ("did:web key that cannot be resolved offline", _after_signing(lambda d: d["proof"][
         0].update(verificationMethod="did:web:academy.example#key-1")),
      CheckId.PROOF, CheckStatus.ERROR, "resolution_failed"),
@@ -137,6 +156,12 @@ def test_malformed_date_fails_schema_and_validity(key: KeyPair) -> None:
     assert [(check.id, check.code) for check in report.checks
             if check.status is CheckStatus.FAILED] == [
         (CheckId.SCHEMA, "schema_invalid"), (CheckId.VALIDITY, "invalid_datetime")]
+
+
+def test_proof_created_must_be_a_date(key: KeyPair) -> None:
+    signed = _resign_with({"created": "yesterday"})(_signed(key), key)
+    proof = verify_credential(signed, offline()).check(CheckId.PROOF)
+    assert (proof.status, proof.code) == (CheckStatus.FAILED, "malformed_proof")
 
 
 def test_clock_skew_is_allowed(key: KeyPair) -> None:
