@@ -13,12 +13,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from badges.json_document import as_list
-from badges.status_list import StatusListError, decode_status_list, get_status
+from badges.status_list import MIN_LIST_BITS, StatusListError, decode_status_list, get_status
 from keys.errors import BadgeError
 from verifier.report import (
     CheckId,
     CheckResult,
-    CheckStatus,
     VerificationReport,
     errored,
     failed,
@@ -111,26 +110,35 @@ def _index(value: object) -> int:
 
 def _verified_bits(credential: Mapping[str, Any], report: VerificationReport, url: str,
                    purpose: str) -> bytes:
-    problem = report.first_problem
-    if problem is not None or report.credential is None:
-        where = f"{problem.id.value}: {problem.message}" if problem else "unreadable"
-        undecided = problem is None or problem.status is CheckStatus.ERROR
-        make = _UndecidedError if undecided else _BadError
-        raise make("status_list_invalid", f"status list {url} does not verify ({where})")
+    """The bits of a status list that verifies and fits the entry (Bitstring Status List
+    v1.0 §3.2). A list that cannot be trusted leaves the status undecided (error): it says
+    nothing about the credential itself."""
+    if not report.verified or report.credential is None:
+        problem = report.first_problem
+        where = f"{problem.id.value}: {problem.message}" if problem else "not verified"
+        raise _UndecidedError("status_list_invalid",
+                              f"status list {url} does not verify ({where})")
     status_list = report.credential
+    problems = []
     if "BitstringStatusListCredential" not in as_list(status_list.get("type")):
-        raise _BadError("status_list_invalid", f"{url} is not a BitstringStatusListCredential")
+        problems.append("it is not a BitstringStatusListCredential")
     if issuer_id(status_list) != issuer_id(credential):
-        raise _BadError("status_list_invalid",
-                   f"status list {url} is issued by {issuer_id(status_list)}, "
-                   f"not by the credential's issuer")
+        problems.append(f"it is issued by {issuer_id(status_list)}, not by the credential's "
+                        "issuer")
     subject = status_list.get("credentialSubject")
     if not isinstance(subject, Mapping) or subject.get("type") != "BitstringStatusList":
-        raise _BadError("status_list_invalid", f"{url} has no BitstringStatusList subject")
-    if purpose not in as_list(subject.get("statusPurpose")):
-        raise _BadError("status_list_invalid",
-                   f"status list {url} is for {subject.get('statusPurpose')!r}, not {purpose!r}")
+        problems.append("it has no BitstringStatusList subject")
+    elif purpose not in as_list(subject.get("statusPurpose")):
+        problems.append(f"it is for {subject.get('statusPurpose')!r}, not {purpose!r}")
+    if problems or not isinstance(subject, Mapping):
+        raise _UndecidedError("status_list_invalid", f"status list {url}: {problems[0]}")
     try:
-        return decode_status_list(subject.get("encodedList"))
+        bits = decode_status_list(subject.get("encodedList"))
     except StatusListError as error:
-        raise _BadError("status_list_invalid", f"status list {url}: {error.message}") from None
+        raise _UndecidedError("status_list_invalid", f"status list {url}: {error.message}"
+                              ) from None
+    if len(bits) * 8 < MIN_LIST_BITS:
+        raise _UndecidedError("status_list_invalid",
+                              f"status list {url} has {len(bits) * 8} entries, fewer than the "
+                              f"{MIN_LIST_BITS} the specification requires")
+    return bits
