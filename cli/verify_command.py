@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import dataclass, replace
 
@@ -118,19 +119,28 @@ class _OfflineHint:
 _NOTHING_TO_CHECK = frozenset({"no_endorsements", "no_status"})
 
 
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _printable(text: object) -> str:
+    """Text from a credential, with controls (terminal escapes, bidi overrides) escaped, so
+    that a credential cannot redraw the verdict on the reader's terminal."""
+    return _UNPRINTABLE.sub(lambda match: f"\\u{ord(match.group()):04x}", str(text))
+
+
 def render_report(report: VerificationReport, indent: str = "") -> str:
     """The human form of a report: one line per check, then the verdict."""
     lines: list[str] = []
     credential_id = report.credential.get("id") if report.credential else None
     if credential_id:
-        lines.append(f"{indent}Credential {credential_id}")
+        lines.append(f"{indent}Credential {_printable(credential_id)}")
     width = max(len(check_id.value) for check_id in CheckId)
     for check in report.checks:
         code = f" [{check.code}]" if check.code and check.status is not CheckStatus.SKIPPED else ""
         lines.append(f"{indent}  {_LABELS[check.status]:<5} {check.id.value:<{width}}  "
-                     f"{check.message}{code}")
-        lines += [f"{indent}        {' ' * width}  - {detail}" for detail in check.details
-                  if detail != check.message]
+                     f"{_printable(check.message)}{code}")
+        lines += [f"{indent}        {' ' * width}  - {_printable(detail)}"
+                  for detail in check.details if detail != check.message]
     problem = report.first_problem
     verdict = "VERIFIED" if report.verified else "NOT VERIFIED"
     if problem is not None:

@@ -195,3 +195,15 @@ def test_sign_refuses_a_malformed_credential_and_warns_on_a_foreign_issuer(
     assert code == 0
     assert err.startswith(f"warning: signed with {key.did_key}, but the issuer is "
                           "https://example.com/issuers/876543")
+
+
+def test_terminal_escapes_in_a_credential_are_shown_escaped(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    document = load_json(FIXTURES / "validator-ob30-simple-err-proof-value.json")
+    document["id"] = "urn:x\x1b[2J\rVerdict: VERIFIED\x1b[8m"
+    (tmp_path / "c.json").write_text(json.dumps(document))
+    code, out, _ = _run(capsys, "verify", str(tmp_path / "c.json"), "--offline", "--now", NOW)
+    assert code == 1
+    assert "\x1b" not in out
+    assert "\r" not in out
+    assert out.splitlines()[0] == "Credential urn:x\\u001b[2J\\u000dVerdict: VERIFIED\\u001b[8m"
