@@ -16,7 +16,6 @@ __all__ = [
     "ED25519_PRIVATE_KEY_PREFIX",
     "ED25519_PUBLIC_KEY_PREFIX",
     "MultibaseEncoding",
-    "add_multicodec_prefix",
     "decode_base58btc",
     "decode_base64url",
     "decode_multibase",
@@ -110,11 +109,6 @@ def decode_multibase(text: str) -> bytes:
     raise MultibaseError(
         f"unsupported multibase prefix {prefix!r} (expected 'z' base58btc or 'u' base64url)"
     )
-
-
-def add_multicodec_prefix(prefix: bytes, data: bytes) -> bytes:
-    """Prepend a multicodec varint prefix to raw key bytes."""
-    return prefix + data
 
 
 def strip_multicodec_prefix(prefix: bytes, data: bytes) -> bytes:

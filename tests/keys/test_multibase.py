@@ -11,7 +11,6 @@ from keys.multibase import (
     ED25519_PRIVATE_KEY_PREFIX,
     ED25519_PUBLIC_KEY_PREFIX,
     MultibaseEncoding,
-    add_multicodec_prefix,
     decode_base58btc,
     decode_base64url,
     decode_multibase,
@@ -64,7 +63,7 @@ def test_multicodec_prefixes() -> None:
     assert ED25519_PUBLIC_KEY_PREFIX == b"\xed\x01"
     assert ED25519_PRIVATE_KEY_PREFIX == b"\x80\x26"
     key = bytes(range(32))
-    prefixed = add_multicodec_prefix(ED25519_PUBLIC_KEY_PREFIX, key)
+    prefixed = ED25519_PUBLIC_KEY_PREFIX + key
     assert encode_multibase(prefixed).startswith("z6Mk")
     assert strip_multicodec_prefix(ED25519_PUBLIC_KEY_PREFIX, prefixed) == key
 
