@@ -94,16 +94,18 @@ WHAT_IS_MEASURED: Final[dict[str, str]] = {
             "created=SIGNED_AT): proof config + document RDFC-1.0, 2x SHA-256, Ed25519 sign. "
             "Input deep-copied outside the timed region (as JS structuredClone()s it). "
             "JS: vc.issue() with a fresh DataIntegrityProof(eddsa-rdfc-2022) suite.",
-    "verify": "check_proofs(signed, resolve_verification_method, None) + check_issuer() + "
+    "verify": "check_proofs(signed, resolve_verification_method, fetcher) + check_issuer() + "
               "check_validity(now=2026-11-21T12:00Z, skew 5 min): resolve the verification "
-              "method (the key is read from its #z6Mk... fragment, nothing is fetched), "
+              "method (key from its #z6Mk... fragment, confirmed by the issuer's controller "
+              "document from an in-memory fetcher, as JS loads it), "
               "verify the one proof (2 canonicalisations incl. safe-mode checks, Ed25519 "
               "verify), key controller == issuer, validFrom/validUntil. Not included: parse, "
               "structure, JSON Schema, status. JS: vc.verifyCredential() (loads the Multikey "
               "and controller documents from its in-memory loader, checks proof purpose and "
               "controller, validFrom/validUntil; checkStatus stubbed to verified).",
     "full report": "verify_credential(signed dict, VerifierOptions(fetcher="
-                   "StaticDocumentFetcher({LIST_URL: list}), clock=fixed)): parse, structure, "
+                   "StaticDocumentFetcher({LIST_URL: list, issuer documents}), clock=fixed)): "
+                   "parse, structure, "
                    "JSON Schema (OB 3.0 achievement credential schema), JSON-LD safety "
                    "(a 3rd canonicalisation), proof, issuer, validity, endorsements (none: "
                    "skipped), status (fetch = deep copy of the signed 131,072-entry "
@@ -245,9 +247,16 @@ def plain_pyld(document: dict[str, Any]) -> str:
 
 # --- the operations -------------------------------------------------------------------------
 
-def verify_like_js(signed: dict[str, Any]) -> tuple[CheckStatus, CheckStatus, CheckStatus]:
+def key_documents(key: KeyPair) -> dict[str, Any]:
+    """The issuer's controller document and key document: what the JS verifier loads too."""
+    return multikey_documents(f"{ISSUER_ID}#{key.public_key_multibase}", ISSUER_ID,
+                              key.public_key_multibase)
+
+
+def verify_like_js(signed: dict[str, Any], fetcher: StaticDocumentFetcher,
+                   ) -> tuple[CheckStatus, CheckStatus, CheckStatus]:
     """What vc.verifyCredential checks: proofs (with resolution), issuer binding, dates."""
-    outcome = check_proofs(signed, resolve_verification_method, None)
+    outcome = check_proofs(signed, resolve_verification_method, fetcher)
     issuer = check_issuer(signed, outcome.verification_methods)
     validity = check_validity(signed, NOW, DEFAULT_CLOCK_SKEW)
     return outcome.check.status, issuer.status, validity.status
@@ -307,8 +316,10 @@ def run_python(iterations: int, warmup: int) -> tuple[dict[str, Timing], dict[st
     key = sample_key()
     unsigned = realistic_microbadge()
     signed = sign_sample(copy.deepcopy(unsigned), key)
-    options = VerifierOptions(fetcher=StaticDocumentFetcher({LIST_URL: signed_status_list(key)}),
-                              clock=lambda: NOW)
+    documents = key_documents(key)
+    options = VerifierOptions(fetcher=StaticDocumentFetcher(
+        {LIST_URL: signed_status_list(key), **documents}), clock=lambda: NOW)
+    key_fetcher = StaticDocumentFetcher(documents)
     report = verify_credential(signed, options)
     _expect_verified(report)
     if len(report.checks) != 9:
@@ -328,7 +339,8 @@ def run_python(iterations: int, warmup: int) -> tuple[dict[str, Timing], dict[st
     timings = {
         "sign": measure(lambda doc: sign_sample(doc, key), fresh, check=_expect_signed,
                         **settings),
-        "verify": measure(verify_like_js, same, check=_expect_all_passed, **settings),
+        "verify": measure(lambda document: verify_like_js(document, key_fetcher), same,
+                          check=_expect_all_passed, **settings),
         "full report": measure(lambda doc: verify_credential(doc, options), same,
                                check=_expect_verified, **settings),
         "canonicalize": measure(canonicalize, fresh, check=_expect_text(expected), **settings),
