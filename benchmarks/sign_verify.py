@@ -51,8 +51,7 @@ from pyld import jsonld
 
 from badges.canonicalization import CanonicalizationLimitError, canonicalize
 from badges.data_integrity import add_proof
-from badges.document_loader import VC_V2, load_context
-from badges.status_list import MIN_LIST_BITS, encode_status_list, get_status
+from badges.document_loader import load_context
 from keys.key_pair import KeyPair
 from keys.resolution import StaticDocumentFetcher, resolve_verification_method
 from tests.interop.js_reference import (
@@ -69,6 +68,7 @@ from tests.samples import (
     blank_node_clique,
     realistic_microbadge,
     sample_key,
+    signed_status_list,
 )
 from verifier.proofs import check_issuer, check_proofs
 from verifier.report import CheckStatus, VerificationReport
@@ -81,8 +81,7 @@ DEFAULT_ITERATIONS: Final = 300
 DEFAULT_WARMUP: Final = 50
 # The verifier's clock: after the sample's validFrom (2026-03-02) and the list's.
 NOW: Final = datetime(2026, 11, 21, 12, 0, 0, tzinfo=UTC)
-STATUS_INDEX: Final = 94_567  # the sample's statusListIndex: must be clear
-# Some other revoked entries, so that the list is not all zeros (none is STATUS_INDEX).
+# Some revoked entries, so that the list is not all zeros (the sample's 94,567 stays clear).
 REVOKED_INDEXES: Final = (41, 8_191, 94_566, 94_568, 131_071)
 CLIQUE_SIZE: Final = 8
 
@@ -208,31 +207,6 @@ def sign_sample(credential: dict[str, Any], key: KeyPair) -> dict[str, Any]:
                      created=SIGNED_AT)
 
 
-def signed_status_list(key: KeyPair) -> dict[str, Any]:
-    """A signed revocation BitstringStatusListCredential at LIST_URL, 131,072 entries, with
-    a few bits set and the sample's bit clear, issued by ISSUER_ID with the sample key."""
-    bits = bytearray(MIN_LIST_BITS // 8)
-    for index in REVOKED_INDEXES:
-        bits[index // 8] |= 1 << (7 - index % 8)
-    if get_status(bytes(bits), STATUS_INDEX):
-        raise BenchmarkError(f"status bit {STATUS_INDEX} must be clear")
-    status_list = {
-        "@context": [VC_V2],
-        "id": LIST_URL,
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": ISSUER_ID,
-        "validFrom": "2026-01-01T00:00:00Z",
-        "credentialSubject": {
-            "id": f"{LIST_URL}#list",
-            "type": "BitstringStatusList",
-            "statusPurpose": "revocation",
-            "encodedList": encode_status_list(bits),
-        },
-    }
-    return add_proof(status_list, key, verification_method=verification_method(key),
-                     created=SIGNED_AT)
-
-
 def _plain_loader(url: str, options: object = None) -> dict[str, Any]:
     return {"contextUrl": None, "documentUrl": url, "document": load_context(url)}
 
@@ -318,7 +292,7 @@ def run_python(iterations: int, warmup: int) -> tuple[dict[str, Timing], dict[st
     signed = sign_sample(copy.deepcopy(unsigned), key)
     documents = key_documents(key)
     options = VerifierOptions(fetcher=StaticDocumentFetcher(
-        {LIST_URL: signed_status_list(key), **documents}), clock=lambda: NOW)
+        {LIST_URL: signed_status_list(REVOKED_INDEXES), **documents}), clock=lambda: NOW)
     key_fetcher = StaticDocumentFetcher(documents)
     report = verify_credential(signed, options)
     _expect_verified(report)
