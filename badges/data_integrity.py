@@ -192,10 +192,8 @@ def _hash_data(unsecured: dict[str, Any], proof_config: Mapping[str, Any],
     if "@context" not in unsecured:
         raise MalformedProofError("the document has no @context, so it cannot be signed or "
                                   "verified as JSON-LD")
-    config = dict(proof_config)
-    if "@context" in config:
-        _check_proof_context(config["@context"], unsecured.get("@context"))
-    config["@context"] = unsecured.get("@context")
+    # The proof's own @context, if any, was checked and applied by verify_proof (§3.3.2).
+    config = {**proof_config, "@context": unsecured["@context"]}
     config_hash = hashlib.sha256(canonicalize(config).encode("utf-8")).digest()
     if canonical_document is None:
         canonical_document = canonicalize(unsecured)
