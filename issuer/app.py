@@ -1,0 +1,125 @@
+"""The issuer service's Flask application factory.
+
+`create_app()` reads the settings once (environment `MICROBADGES_*`, then `config`),
+opens the database, applies migrations, seeds the demo provider when configured, and
+registers one blueprint per feature. Everything the request handlers share lives in one
+`IssuerContext`, reachable with `issuer_context()`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, cast
+
+from flask import Flask, current_app, g, request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from issuer.clock import Clock, system_clock
+from issuer.database import (
+    create_database_engine,
+    make_session_factory,
+    upgrade_database,
+    writing,
+)
+from issuer.key_vault import KeyVault
+from issuer.oauth import init_oauth
+from issuer.problems import install_problem_handlers
+from issuer.settings import Settings, load_settings, read_secret
+
+__all__ = ["IssuerContext", "create_app", "db_session", "issuer_context"]
+
+_EXTENSION: Final = "microbadges"
+_SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuerContext:
+    """What every request handler of one app shares."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    vault: KeyVault
+    clock: Clock
+
+    @property
+    def base_url(self) -> str:
+        """The public origin of every identifier."""
+        return self.settings.base_url
+
+
+def create_app(config: Settings | Mapping[str, str] | None = None, *,
+               clock: Clock = system_clock, migrate: bool = True) -> Flask:
+    """Build the issuer application.
+
+    `config` is a Settings object, or `MICROBADGES_*` values (prefix optional) applied over
+    the environment. Raises SettingsError for an invalid configuration.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    settings = config if isinstance(config, Settings) else load_settings(
+        overrides=config, default_instance_path=Path(app.instance_path))
+    engine = create_database_engine(settings.database_url)
+    if migrate:
+        upgrade_database(engine)
+    context = IssuerContext(settings=settings, engine=engine,
+                            sessions=make_session_factory(engine),
+                            vault=KeyVault(read_secret(settings.secret_file)), clock=clock)
+    app.extensions[_EXTENSION] = context
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        MICROBADGES_BASE_URL=settings.base_url,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.teardown_appcontext(_close_session)
+    install_problem_handlers(app)
+    init_oauth(app, db_session, clock, settings.token_lifetime)
+    _register_blueprints(app)
+    if settings.demo:
+        from issuer.seed import seed_demo
+
+        with context.sessions() as session:
+            seed_demo(session, context)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from issuer.api import api
+    from issuer.public import public
+    from issuer.vc_api import vc_api
+
+    app.register_blueprint(public)
+    app.register_blueprint(api)
+    app.register_blueprint(vc_api)
+
+
+def issuer_context() -> IssuerContext:
+    """The IssuerContext of the current app."""
+    return cast(IssuerContext, current_app.extensions[_EXTENSION])
+
+
+def db_session() -> Session:
+    """The current request's Session (created on first use, closed at teardown).
+
+    On SQLite, a request that may write (POST, PUT, PATCH, DELETE) starts its transaction
+    with BEGIN IMMEDIATE, so that concurrent writers queue instead of failing with
+    "database is locked" when a read lock cannot be upgraded.
+    """
+    session: Session | None = g.get("_microbadges_session")
+    if session is None:
+        session = issuer_context().sessions()
+        if request and request.method not in _SAFE_METHODS:
+            writing(session)
+        g._microbadges_session = session
+    return session
+
+
+def _close_session(_error: BaseException | None) -> None:
+    session: Session | None = g.pop("_microbadges_session", None)
+    if session is not None:
+        session.close()

@@ -1,0 +1,278 @@
+"""Awarding microbadges: build, sign and store a credential in one transaction.
+
+The learner appears in the credential as a salted SHA-256 of the e-mail address
+(IdentityObject) and/or a DID. An Idempotency-Key makes retries safe: the same key returns
+the credential first created for it (never a duplicate), and the same key with a different
+request is refused. The signed JSON text is stored once and served byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from badges.credential import build_credential
+from badges.data_integrity import add_proof
+from badges.errors import InvalidDocumentError
+from badges.model import AchievementSubject, Evidence, IdentityObject, Result
+from issuer.achievements import achievement_model
+from issuer.clock import Clock
+from issuer.errors import IdempotencyConflictError, InvalidInputError, NotFoundError
+from issuer.key_vault import KeyVault
+from issuer.models import (
+    AchievementRecord,
+    CredentialKind,
+    CredentialRecord,
+    CredentialState,
+    ProviderRecord,
+)
+from issuer.providers import active_signing_key, provider_profile
+
+__all__ = [
+    "AwardInput",
+    "CredentialFilter",
+    "Learner",
+    "award_credential",
+    "dump_credential",
+    "find_credential",
+    "list_credentials",
+    "reissue_credential",
+]
+
+_SALT_BYTES: Final = 12
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Learner:
+    """Who receives the badge: an e-mail address and/or a DID, and an optional name."""
+
+    email: str | None = None
+    did: str | None = None
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.email is None and self.did is None:
+            raise InvalidInputError("the learner needs an email or a did", pointer="/learner")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AwardInput:
+    """One award: which microbadge, to whom, with what evidence and result."""
+
+    achievement_id: str
+    learner: Learner
+    evidence: tuple[Evidence, ...] = ()
+    result: tuple[Result, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CredentialFilter:
+    """Filters of the credential list; all optional, combined with AND."""
+
+    achievement_id: str | None = None
+    learner: str | None = None
+    issued_after: datetime | None = None
+    issued_before: datetime | None = None
+    state: str | None = None
+
+
+def dump_credential(document: dict[str, Any]) -> str:
+    """The one JSON text form of a signed credential we store and serve (UTF-8, compact)."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def _normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _subject(achievement: AchievementRecord, base_url: str, data: AwardInput,
+             salt: str) -> AchievementSubject:
+    identifier: tuple[IdentityObject, ...] = ()
+    if data.learner.email is not None:
+        identifier = (IdentityObject.hashed_email(_normalise_email(data.learner.email),
+                                                  salt=salt),)
+    return AchievementSubject(id=data.learner.did, identifier=identifier,
+                              achievement=achievement_model(base_url, achievement),
+                              result=data.result)
+
+
+def _find_idempotent(session: Session, provider: ProviderRecord, key: str,
+                     digest: str | None) -> CredentialRecord | None:
+    record = session.scalar(select(CredentialRecord).where(
+        CredentialRecord.provider_id == provider.id, CredentialRecord.idempotency_key == key))
+    if record is not None and record.request_digest != digest:
+        raise IdempotencyConflictError(
+            "this Idempotency-Key was used for a different request; use a new key")
+    return record
+
+
+def award_credential(session: Session, provider: ProviderRecord, data: AwardInput, *,
+                     vault: KeyVault, base_url: str, clock: Clock,
+                     idempotency_key: str | None = None, request_digest: str | None = None,
+                     replaces: CredentialRecord | None = None,
+                     ) -> tuple[CredentialRecord, bool]:
+    """Issue one credential and commit. Returns (record, created): `created` is False when
+    the Idempotency-Key had already produced a credential, which is returned instead.
+
+    Raises NotFoundError (unknown microbadge), InvalidInputError, IdempotencyConflictError.
+    """
+    if idempotency_key is not None:
+        existing = _find_idempotent(session, provider, idempotency_key, request_digest)
+        if existing is not None:
+            return existing, False
+    achievement = session.scalar(select(AchievementRecord).where(
+        AchievementRecord.public_id == data.achievement_id,
+        AchievementRecord.provider_id == provider.id))
+    if achievement is None:
+        raise NotFoundError(f"no microbadge {data.achievement_id!r}", )
+    now = clock()
+    valid_until = (now + timedelta(days=achievement.validity_days)
+                   if achievement.validity_days else None)
+    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    try:
+        document = build_credential(
+            credential_id=credential_id,
+            issuer=provider_profile(provider),
+            subject=_subject(achievement, base_url, data, secrets.token_hex(_SALT_BYTES)),
+            valid_from=now,
+            valid_until=valid_until,
+            name=achievement.name,
+            description=achievement.description,
+            evidence=data.evidence,
+            awarded_date=now,
+        )
+    except InvalidDocumentError as error:
+        raise InvalidInputError(f"cannot build the credential: {error.message}") from None
+    method, key_pair = active_signing_key(provider, vault)
+    signed = add_proof(document, key_pair, verification_method=method, created=now)
+    record = CredentialRecord(
+        credential_id=credential_id,
+        provider_id=provider.id,
+        achievement_id=achievement.id,
+        kind=CredentialKind.AWARD.value,
+        state=CredentialState.ACTIVE.value,
+        learner_email=(_normalise_email(data.learner.email)
+                       if data.learner.email is not None else None),
+        learner_did=data.learner.did,
+        learner_name=data.learner.name,
+        issued_at=now,
+        valid_until=valid_until,
+        verification_method=method,
+        document=dump_credential(signed),
+        idempotency_key=idempotency_key,
+        request_digest=request_digest,
+        award_input=_award_input_json(data),
+        replaces_id=replaces.id if replaces is not None else None,
+    )
+    session.add(record)
+    try:
+        session.flush()
+        if replaces is not None:
+            replaces.state = CredentialState.SUPERSEDED.value
+            replaces.replaced_by_id = record.id
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        if idempotency_key is None:
+            raise
+        # A concurrent retry with the same key committed first: answer with its credential.
+        existing = _find_idempotent(session, provider, idempotency_key, request_digest)
+        if existing is None:
+            raise
+        return existing, False
+    return record, True
+
+
+def store_signed_credential(session: Session, provider: ProviderRecord,
+                            signed: dict[str, Any], *, method: str,
+                            issued_at: datetime, valid_until: datetime | None,
+                            kind: CredentialKind) -> CredentialRecord:
+    """Store a credential signed elsewhere in this service (VC-API) and commit."""
+    record = CredentialRecord(
+        credential_id=str(signed["id"]), provider_id=provider.id, achievement_id=None,
+        kind=kind.value, state=CredentialState.ACTIVE.value, issued_at=issued_at,
+        valid_until=valid_until, verification_method=method, document=dump_credential(signed))
+    session.add(record)
+    session.commit()
+    return record
+
+
+def _award_input_json(data: AwardInput) -> dict[str, Any]:
+    def clean(item: Any) -> dict[str, Any]:
+        return {key: value for key, value in asdict(item).items()
+                if value is not None and value != ()}
+
+    return {"learner": clean(data.learner), "evidence": [clean(e) for e in data.evidence],
+            "result": [clean(r) for r in data.result]}
+
+
+def _award_input(record: CredentialRecord) -> AwardInput:
+    stored = record.award_input
+    if stored is None or record.achievement is None:
+        raise InvalidInputError("only microbadge awards can be re-issued")
+    return AwardInput(
+        achievement_id=record.achievement.public_id,
+        learner=Learner(**stored["learner"]),
+        evidence=tuple(Evidence(**item) for item in stored["evidence"]),
+        result=tuple(Result(**item) for item in stored["result"]),
+    )
+
+
+def reissue_credential(session: Session, provider: ProviderRecord, record: CredentialRecord,
+                       *, vault: KeyVault, base_url: str, clock: Clock) -> CredentialRecord:
+    """Issue a fresh credential for the same award (current definition and key) and mark
+    the old one superseded. Raises InvalidInputError for a credential already superseded."""
+    if record.state != CredentialState.ACTIVE:
+        raise InvalidInputError(f"credential {record.credential_id} is {record.state}; "
+                                "only active credentials can be re-issued")
+    new_record, _ = award_credential(session, provider, _award_input(record), vault=vault,
+                                     base_url=base_url, clock=clock, replaces=record)
+    return new_record
+
+
+def find_credential(session: Session, provider: ProviderRecord,
+                    credential_id: str) -> CredentialRecord:
+    """One of this provider's credentials by its id. Raises NotFoundError."""
+    record = session.scalar(select(CredentialRecord).where(
+        CredentialRecord.credential_id == credential_id,
+        CredentialRecord.provider_id == provider.id))
+    if record is None:
+        raise NotFoundError(f"no credential {credential_id!r}")
+    return record
+
+
+def _filtered(provider: ProviderRecord, where: CredentialFilter) -> Select[CredentialRecord]:
+    query = select(CredentialRecord).where(CredentialRecord.provider_id == provider.id)
+    if where.achievement_id is not None:
+        query = query.join(AchievementRecord).where(
+            AchievementRecord.public_id == where.achievement_id)
+    if where.learner is not None:
+        learner = where.learner.strip()
+        query = query.where((CredentialRecord.learner_email == _normalise_email(learner))
+                            | (CredentialRecord.learner_did == learner))
+    if where.issued_after is not None:
+        query = query.where(CredentialRecord.issued_at >= where.issued_after)
+    if where.issued_before is not None:
+        query = query.where(CredentialRecord.issued_at < where.issued_before)
+    if where.state is not None:
+        query = query.where(CredentialRecord.state == where.state)
+    return query
+
+
+def list_credentials(session: Session, provider: ProviderRecord, where: CredentialFilter, *,
+                     limit: int, after: int | None = None) -> Sequence[CredentialRecord]:
+    """Up to `limit` credentials, newest first, strictly older than the row id `after`
+    (keyset pagination: stable while credentials are being issued)."""
+    query = _filtered(provider, where)
+    if after is not None:
+        query = query.where(CredentialRecord.id < after)
+    return session.scalars(query.order_by(CredentialRecord.id.desc()).limit(limit)).all()

@@ -1,0 +1,259 @@
+"""SQLAlchemy 2.0 records of the issuer service (ORM rows, not domain objects).
+
+Issued credentials are kept as the exact signed JSON text (`CredentialRecord.document`) and
+served byte for byte; nothing signed is ever rebuilt from columns. Secrets are never stored
+in the clear: signing keys are encrypted PKCS#8, client secrets and access tokens are hashed.
+The Alembic migrations in `issuer/migrations` must describe exactly these tables (a test
+compares them).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = [
+    "AccessTokenRecord",
+    "AchievementRecord",
+    "ApiClientRecord",
+    "Base",
+    "CredentialKind",
+    "CredentialRecord",
+    "CredentialState",
+    "IdentifierMethod",
+    "ImageRecord",
+    "KeyState",
+    "ProviderRecord",
+    "SigningKeyRecord",
+]
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a fixed constraint naming convention (stable migrations)."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime, dict[str, Any]: JSON,
+                                            list[Any]: JSON}
+
+
+class IdentifierMethod(StrEnum):
+    """How a training provider's issuer id is formed (chosen at creation, never changed)."""
+
+    DID_WEB = "did:web"
+    HTTPS = "https"
+    DID_KEY = "did:key"
+
+
+class KeyState(StrEnum):
+    """An active key signs new credentials; retired keys stay published for old ones."""
+
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+class CredentialKind(StrEnum):
+    """Where a credential came from: a microbadge award or a VC-API issue request."""
+
+    AWARD = "award"
+    VC_API = "vc-api"
+
+
+class CredentialState(StrEnum):
+    """Lifecycle of an issued credential as the provider sees it."""
+
+    ACTIVE = "active"
+    SUPERSEDED = "superseded"
+
+
+class ProviderRecord(Base):
+    """A training provider (tenant): its OB Profile and its issuer identifier."""
+
+    __tablename__ = "providers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    issuer_id: Mapped[str] = mapped_column(String(400), unique=True)
+    identifier_method: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    email: Mapped[str | None] = mapped_column(String(320))
+    description: Mapped[str | None] = mapped_column(Text)
+    image_url: Mapped[str | None] = mapped_column(String(2000))
+    address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    linkedin_organization_id: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+    keys: Mapped[list[SigningKeyRecord]] = relationship(
+        back_populates="provider", order_by="SigningKeyRecord.id")
+
+
+class SigningKeyRecord(Base):
+    """One Ed25519 key of a provider, encrypted as PKCS#8 PEM under the service secret."""
+
+    __tablename__ = "signing_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    verification_method: Mapped[str] = mapped_column(String(500), unique=True)
+    public_key_multibase: Mapped[str] = mapped_column(String(64))
+    encrypted_private_key: Mapped[bytes] = mapped_column(LargeBinary)
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+
+    provider: Mapped[ProviderRecord] = relationship(back_populates="keys")
+
+
+class ImageRecord(Base):
+    """An uploaded image (PNG or SVG), served publicly at `/images/<public_id>`."""
+
+    __tablename__ = "images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    media_type: Mapped[str] = mapped_column(String(32))
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+
+
+class AchievementRecord(Base):
+    """A microbadge definition (an OB Achievement); its id URL serves its JSON."""
+
+    __tablename__ = "achievements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    criteria_narrative: Mapped[str | None] = mapped_column(Text)
+    criteria_url: Mapped[str | None] = mapped_column(String(2000))
+    achievement_type: Mapped[str | None] = mapped_column(String(100))
+    image_id: Mapped[int | None] = mapped_column(ForeignKey("images.id"))
+    image_caption: Mapped[str | None] = mapped_column(String(300))
+    alignment: Mapped[list[Any]] = mapped_column(JSON)
+    credits_available: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    field_of_study: Mapped[str | None] = mapped_column(String(200))
+    human_code: Mapped[str | None] = mapped_column(String(100))
+    tags: Mapped[list[Any]] = mapped_column(JSON)
+    in_language: Mapped[str | None] = mapped_column(String(35))
+    validity_days: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    image: Mapped[ImageRecord | None] = relationship()
+
+
+class CredentialRecord(Base):
+    """An issued credential: the exact signed JSON text plus what the provider filters by."""
+
+    __tablename__ = "credentials"
+    __table_args__ = (
+        UniqueConstraint("provider_id", "idempotency_key",
+                         name="uq_credentials_provider_id_idempotency_key"),
+        Index("ix_credentials_provider_id_issued_at", "provider_id", "issued_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    credential_id: Mapped[str] = mapped_column(String(500), unique=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
+    achievement_id: Mapped[int | None] = mapped_column(ForeignKey("achievements.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))
+    learner_email: Mapped[str | None] = mapped_column(String(320), index=True)
+    learner_did: Mapped[str | None] = mapped_column(String(500), index=True)
+    learner_name: Mapped[str | None] = mapped_column(String(200))
+    issued_at: Mapped[datetime]
+    valid_until: Mapped[datetime | None]
+    verification_method: Mapped[str] = mapped_column(String(500))
+    document: Mapped[str] = mapped_column(Text)
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    request_digest: Mapped[str | None] = mapped_column(String(64))
+    award_input: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("credentials.id"))
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("credentials.id"))
+
+    achievement: Mapped[AchievementRecord | None] = relationship()
+
+
+class ApiClientRecord(Base):
+    """An OAuth 2.0 client (client credentials grant) of one provider, or an operator client.
+
+    Operator clients (`provider_id` NULL) may only create and list providers; they can never
+    read a provider's data.
+    """
+
+    __tablename__ = "api_clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(128))
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    scope: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class AccessTokenRecord(Base):
+    """A bearer token issued to a client; only its SHA-256 is stored."""
+
+    __tablename__ = "access_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("api_clients.id"), index=True)
+    scope: Mapped[str] = mapped_column(String(500))
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+    client: Mapped[ApiClientRecord] = relationship()

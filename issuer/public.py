@@ -1,0 +1,111 @@
+"""Public documents anyone may read, no token: issuer profiles (controller documents),
+did:web DID documents, JWKS, microbadge definitions, images and problem descriptions.
+
+These URLs are what credentials point at; they must stay stable.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from flask import Blueprint, Response, json
+from sqlalchemy import select
+
+from issuer.achievements import achievement_document
+from issuer.app import db_session, issuer_context
+from issuer.errors import NotFoundError
+from issuer.identity import build_did_document, build_jwks, build_profile_document
+from issuer.models import AchievementRecord, IdentifierMethod, ImageRecord, ProviderRecord
+from issuer.problems import PROBLEMS, ApiProblem
+from issuer.providers import find_provider, provider_profile, published_keys
+
+__all__ = ["public"]
+
+public = Blueprint("public", __name__)
+
+JSON_LD: Final = "application/ld+json"
+_PUBLIC_CACHE: Final = "public, max-age=300"
+_IMAGE_CACHE: Final = "public, max-age=31536000, immutable"
+# Uploaded SVGs are checked on the way in; this CSP is the second line of defence.
+_IMAGE_CSP: Final = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+
+def _json(document: Any, *, media_type: str = "application/json",
+          cache: str = _PUBLIC_CACHE) -> Response:
+    response = Response(json.dumps(document), mimetype=media_type)
+    response.headers["Cache-Control"] = cache
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _provider(slug: str) -> ProviderRecord:
+    try:
+        return find_provider(db_session(), slug)
+    except NotFoundError:
+        raise ApiProblem("not_found", f"no issuer {slug!r}") from None
+
+
+@public.get("/issuers/<slug>")
+def issuer_profile(slug: str) -> Response:
+    """The issuer Profile as a JSON-LD controller document with every key."""
+    provider = _provider(slug)
+    return _json(build_profile_document(provider_profile(provider), published_keys(provider)),
+                 media_type=JSON_LD)
+
+
+@public.get("/issuers/<slug>/did.json")
+def did_document(slug: str) -> Response:
+    """The DID document of a did:web issuer (404 for other identifier methods)."""
+    provider = _provider(slug)
+    if provider.identifier_method != IdentifierMethod.DID_WEB:
+        raise ApiProblem("not_found", f"issuer {slug!r} does not use did:web")
+    return _json(build_did_document(provider.issuer_id, published_keys(provider)),
+                 media_type="application/did+json")
+
+
+@public.get("/issuers/<slug>/jwks.json")
+def issuer_jwks(slug: str) -> Response:
+    """The issuer's public keys as a JWKS (`kid` = verification method id)."""
+    return _json(build_jwks(published_keys(_provider(slug))),
+                 media_type="application/jwk-set+json")
+
+
+@public.get("/.well-known/jwks.json")
+def service_jwks() -> Response:
+    """Every issuer's public keys on this service as one JWKS."""
+    providers = db_session().scalars(select(ProviderRecord).order_by(ProviderRecord.id))
+    keys = [key for provider in providers for key in published_keys(provider)]
+    return _json(build_jwks(keys), media_type="application/jwk-set+json")
+
+
+@public.get("/achievements/<public_id>")
+def achievement(public_id: str) -> Response:
+    """A microbadge definition (OB Achievement) at its id URL."""
+    record = db_session().scalar(
+        select(AchievementRecord).where(AchievementRecord.public_id == public_id))
+    if record is None:
+        raise ApiProblem("not_found", f"no microbadge {public_id!r}")
+    return _json(achievement_document(issuer_context().base_url, record), media_type=JSON_LD)
+
+
+@public.get("/images/<public_id>")
+def image(public_id: str) -> Response:
+    """An uploaded image, immutable (a new upload gets a new URL)."""
+    record = db_session().scalar(select(ImageRecord).where(ImageRecord.public_id == public_id))
+    if record is None:
+        raise ApiProblem("not_found", f"no image {public_id!r}")
+    response = Response(record.data, mimetype=record.media_type)
+    response.headers["Cache-Control"] = _IMAGE_CACHE
+    response.headers["Content-Security-Policy"] = _IMAGE_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.set_etag(record.sha256)
+    return response
+
+
+@public.get("/problems/<code>")
+def problem_description(code: str) -> Response:
+    """What a problem `type` URI names."""
+    if code not in PROBLEMS:
+        raise ApiProblem("not_found", f"no problem type {code!r}")
+    status, title = PROBLEMS[code]
+    return _json({"code": code, "status": status, "title": title})

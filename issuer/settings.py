@@ -1,0 +1,205 @@
+"""The issuer service's settings: read once from `MICROBADGES_*` variables and validated.
+
+Every problem is reported at start-up with the variable's name; unknown `MICROBADGES_*`
+names are refused too, so that a typo never silently falls back to a default. Settings name
+where secrets live (a file), never the secret bytes themselves.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+from urllib.parse import urlsplit
+
+from keys.errors import BadgeError
+
+__all__ = ["PREFIX", "Settings", "SettingsError", "load_settings", "read_secret"]
+
+PREFIX: Final = "MICROBADGES_"
+DEFAULT_BASE_URL: Final = "http://127.0.0.1:8000"
+_SECRET_BYTES: Final = 32
+_LOOPBACK_NAMES: Final = frozenset({"localhost"})
+
+_VARIABLES: Final = {
+    "BASE_URL": "public origin used in every identifier, e.g. https://badges.example.org",
+    "DATABASE_URL": "SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db "
+                    "(default: SQLite in the instance folder)",
+    "INSTANCE_PATH": "folder for the embedded database and the secret file",
+    "SECRET_FILE": "file holding the secret that encrypts signing keys "
+                   "(created with 0600 permissions when missing)",
+    "DEMO": "seed a demo training provider (default: on with the embedded database)",
+    "MAX_BODY_BYTES": "largest request body accepted (default 1048576)",
+    "TOKEN_LIFETIME": "lifetime of OAuth access tokens in seconds (default 3600)",
+}
+
+
+class SettingsError(BadgeError):
+    """The configuration is invalid; the message names the variable and what is wrong."""
+
+    code = "invalid_settings"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Validated service settings (see `load_settings`)."""
+
+    base_url: str
+    database_url: str
+    instance_path: Path
+    secret_file: Path
+    demo: bool
+    max_body_bytes: int = 1024 * 1024
+    token_lifetime: int = 3600
+
+    @property
+    def embedded_database(self) -> bool:
+        """True when the database is the default SQLite file in the instance folder."""
+        return self.database_url == _default_database_url(self.instance_path)
+
+    @property
+    def origin_is_https(self) -> bool:
+        """True when identifiers can use did:web (which requires https)."""
+        return self.base_url.startswith("https://")
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    *,
+    overrides: Mapping[str, str] | None = None,
+    default_instance_path: Path | None = None,
+) -> Settings:
+    """Read `MICROBADGES_*` from `environ` (default: the process environment), then apply
+    `overrides` (same names, with or without the prefix).
+
+    Raises:
+        SettingsError: a variable is unknown, malformed or out of range.
+    """
+    values = {name[len(PREFIX):]: value for name, value in
+              (os.environ if environ is None else environ).items() if name.startswith(PREFIX)}
+    for name, value in (overrides or {}).items():
+        values[name.removeprefix(PREFIX)] = value
+    unknown = sorted(set(values) - set(_VARIABLES))
+    if unknown:
+        known = ", ".join(PREFIX + name for name in _VARIABLES)
+        raise SettingsError(f"unknown setting {PREFIX}{unknown[0]} (known: {known})")
+
+    instance_path = Path(values.get("INSTANCE_PATH") or default_instance_path
+                         or Path.cwd() / "instance").absolute()
+    default_db = _default_database_url(instance_path)
+    database_url = values.get("DATABASE_URL") or default_db
+    return Settings(
+        base_url=_base_url(values.get("BASE_URL") or DEFAULT_BASE_URL),
+        database_url=_database_url(database_url),
+        instance_path=instance_path,
+        secret_file=Path(values.get("SECRET_FILE") or instance_path / "secret.key").absolute(),
+        demo=_flag("DEMO", values.get("DEMO"), default=database_url == default_db),
+        max_body_bytes=_integer("MAX_BODY_BYTES", values.get("MAX_BODY_BYTES"),
+                                default=1024 * 1024, low=1024, high=64 * 1024 * 1024),
+        token_lifetime=_integer("TOKEN_LIFETIME", values.get("TOKEN_LIFETIME"),
+                                default=3600, low=60, high=7 * 24 * 3600),
+    )
+
+
+def describe_variables() -> dict[str, str]:
+    """Every setting's environment variable and what it is for (README, `--help`)."""
+    return {PREFIX + name: text for name, text in _VARIABLES.items()}
+
+
+def read_secret(path: Path) -> str:
+    """Return the key-encryption secret stored at `path`, creating it (0600) when missing.
+
+    Raises:
+        SettingsError: the file cannot be read or written, or is not a secret we wrote.
+    """
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        text = secrets.token_hex(_SECRET_BYTES)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process created it first: read theirs
+            return read_secret(path)
+        except OSError as error:
+            raise SettingsError(f"{PREFIX}SECRET_FILE: cannot create {path}: "
+                                f"{error.strerror}") from None
+        with os.fdopen(descriptor, "w", encoding="ascii") as stream:
+            stream.write(text + "\n")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not an ASCII secret"
+        raise SettingsError(f"{PREFIX}SECRET_FILE: cannot read {path}: {reason}") from None
+    if len(text) < 32:
+        raise SettingsError(f"{PREFIX}SECRET_FILE: {path} holds fewer than 32 characters")
+    return text
+
+
+def _default_database_url(instance_path: Path) -> str:
+    return f"sqlite:///{instance_path / 'microbadges.sqlite3'}"
+
+
+def _base_url(value: str) -> str:
+    name = PREFIX + "BASE_URL"
+    parts = urlsplit(value.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        raise SettingsError(f"{name}: invalid port in {value!r}") from None
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise SettingsError(f"{name} must be an https origin such as "
+                            f"https://badges.example.org, got {value!r}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        raise SettingsError(f"{name} must be an origin only (scheme, host, port), got {value!r}")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise SettingsError(f"{name} must use https except on a loopback host, got {value!r}")
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}" + (f":{port}" if port is not None else "")
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _database_url(value: str) -> str:
+    scheme = value.split(":", 1)[0].split("+", 1)[0]
+    if scheme not in ("sqlite", "postgresql"):
+        raise SettingsError(f"{PREFIX}DATABASE_URL must be a sqlite:/// or "
+                            f"postgresql+psycopg:// URL, got scheme {scheme!r}")
+    if scheme == "postgresql" and not value.startswith("postgresql+psycopg://"):
+        raise SettingsError(f"{PREFIX}DATABASE_URL: use the psycopg 3 driver "
+                            "(postgresql+psycopg://…)")
+    return value
+
+
+def _flag(name: str, value: str | None, *, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{PREFIX}{name} must be true or false, got {value!r}")
+
+
+def _integer(name: str, value: str | None, *, default: int, low: int, high: int) -> int:
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name} must be an integer, got {value!r}") from None
+    if not low <= number <= high:
+        raise SettingsError(f"{PREFIX}{name} must be between {low} and {high}, got {number}")
+    return number

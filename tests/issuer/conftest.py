@@ -1,0 +1,113 @@
+"""Issuer fixtures: the app on SQLite and on the machine's real PostgreSQL server.
+
+`database_url` is parametrised over both backends, so every test that uses `app` runs on
+each. PostgreSQL tests use a fresh schema of the `test` database per session (named from
+`MICROBADGES_TEST_POSTGRES_URL`, default `postgresql+psycopg://postgres@127.0.0.1:5432/test`);
+they are skipped when the server is unreachable, except under CI where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Final
+from urllib.parse import quote
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from issuer.app import create_app
+from issuer.database import create_database_engine, upgrade_database
+from issuer.models import Base
+from issuer.settings import Settings
+from tests.issuer.support import BASE_URL, TestClock
+
+POSTGRES_URL: Final = os.environ.get(
+    "MICROBADGES_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+BACKENDS: Final = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database, copied for each test (migrating each time is slow)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    engine = create_database_engine(f"sqlite:///{path}")
+    upgrade_database(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_schema_url() -> Iterator[str]:
+    """A migrated, throw-away schema in the PostgreSQL `test` database."""
+    schema = f"mb_test_{secrets.token_hex(4)}"
+    admin = create_database_engine(POSTGRES_URL)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as error:  # the server is not there
+        admin.dispose()
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {error}")
+    url = f"{POSTGRES_URL}?options={quote(f'-csearch_path={schema}')}"
+    engine = create_database_engine(url)
+    upgrade_database(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty, migrated database on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "microbadges.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    url: str = request.getfixturevalue("postgres_schema_url")
+    yield url
+    engine = create_database_engine(url)
+    tables = ", ".join(f'"{table.name}"' for table in reversed(Base.metadata.sorted_tables))
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def clock() -> TestClock:
+    """The app's clock, settable by the test."""
+    return TestClock()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Settings for a test app: https origin, no demo seed."""
+    return Settings(base_url=BASE_URL, database_url=database_url, instance_path=tmp_path,
+                    secret_file=tmp_path / "secret.key", demo=False,
+                    max_body_bytes=64 * 1024, token_lifetime=3600)
+
+
+@pytest.fixture
+def app(settings: Settings, clock: TestClock) -> Iterator[Flask]:
+    """The issuer app on the test database."""
+    app = create_app(settings, clock=clock, migrate=False)
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["microbadges"].engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the app."""
+    return app.test_client()

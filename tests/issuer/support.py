@@ -1,0 +1,96 @@
+"""Shared helpers of the issuer tests: a settable clock, API clients and tokens."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from issuer.app import IssuerContext
+from issuer.models import ProviderRecord
+from issuer.oauth import create_client
+
+BASE_URL: Final = "https://badges.test"
+START: Final = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+class TestClock:
+    """A clock tests move by hand (timezone-aware UTC)."""
+
+    __test__ = False
+
+    def __init__(self, now: datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        """Move the clock forward by `timedelta(**delta)`."""
+        self.now += timedelta(**delta)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiClient:
+    """A registered OAuth client and its secret."""
+
+    client_id: str
+    secret: str
+
+
+def context_of(app: Flask) -> IssuerContext:
+    """The app's IssuerContext."""
+    context = app.extensions["microbadges"]
+    assert isinstance(context, IssuerContext)
+    return context
+
+
+def register_client(app: Flask, *, provider_slug: str | None = None,
+                    scope: str | None = None) -> ApiClient:
+    """Register an OAuth client directly in the database (operator client without slug)."""
+    from sqlalchemy import select
+
+    context = context_of(app)
+    with context.sessions() as session:
+        provider = None
+        if provider_slug is not None:
+            provider = session.scalar(select(ProviderRecord).where(
+                ProviderRecord.slug == provider_slug))
+            assert provider is not None
+        record, secret = create_client(session, name="test client", provider=provider,
+                                       clock=context.clock, scope=scope)
+        session.commit()
+        return ApiClient(record.client_id, secret)
+
+
+def fetch_token(client: FlaskClient, api_client: ApiClient, *, scope: str | None = None,
+                method: str = "client_secret_basic") -> str:
+    """An access token for `api_client` from the token endpoint."""
+    form = {"grant_type": "client_credentials"}
+    if scope is not None:
+        form["scope"] = scope
+    headers = {}
+    if method == "client_secret_basic":
+        pair = f"{api_client.client_id}:{api_client.secret}".encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+    else:
+        form.update(client_id=api_client.client_id, client_secret=api_client.secret)
+    response = client.post("/oauth/token", data=form, headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    token = response.get_json()["access_token"]
+    assert isinstance(token, str)
+    return token
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The Authorization header for a bearer token."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def json_of(response: Any) -> Any:
+    """The JSON body of a test response (problem+json included)."""
+    return response.get_json(force=True)
