@@ -107,11 +107,15 @@ def add_proof(
     verification_method: str,
     created: datetime,
     proof_purpose: str = ASSERTION_METHOD,
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> dict[str, Any]:
     """Return a copy of `document` with an `eddsa-rdfc-2022` DataIntegrityProof appended.
 
     Proofs already present are kept (a proof set): each proof signs the document without
-    its `proof` property. `created` is written in whole UTC seconds.
+    its `proof` property. `created` is written in whole UTC seconds. `challenge` and
+    `domain` (Data Integrity §2.1) bind a presentation's `authentication` proof to one
+    verifier's request; they are signed with the rest of the proof options.
 
     Raises:
         ValueError: `created` is naive.
@@ -126,6 +130,10 @@ def add_proof(
         "verificationMethod": verification_method,
         "proofPurpose": proof_purpose,
     }
+    if challenge is not None:
+        proof["challenge"] = challenge
+    if domain is not None:
+        proof["domain"] = domain
     secured = dict(document)
     contexts = as_list(document.get("@context"))
     if contexts and contexts[0] != VC_V2 and DATA_INTEGRITY_V2 not in contexts:

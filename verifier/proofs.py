@@ -22,6 +22,7 @@ from typing import Any
 
 from badges.canonicalization import CanonicalizationError
 from badges.data_integrity import (
+    ASSERTION_METHOD,
     ProofError,
     UnsupportedProofError,
     document_proofs,
@@ -56,11 +57,13 @@ def check_proofs(document: Mapping[str, Any], resolver: Resolver,
                  fetcher: DocumentFetcher | None,
                  canonical_document: str | None = None, *,
                  now: datetime | None = None,
-                 clock_skew: timedelta = timedelta(0)) -> ProofOutcome:
+                 clock_skew: timedelta = timedelta(0),
+                 expected_proof_purpose: str = ASSERTION_METHOD) -> ProofOutcome:
     """Check every proof of `document` following the proof-set policy above.
 
     `canonical_document`, when given, is the RDFC-1.0 form of the document without `proof`.
-    With `now`, a proof past its `expires` or `created` in the future fails.
+    With `now`, a proof past its `expires` or `created` in the future fails. Presentations
+    pass `expected_proof_purpose="authentication"`.
     """
     proofs = document_proofs(document)
     if not proofs:
@@ -82,6 +85,7 @@ def check_proofs(document: Mapping[str, Any], resolver: Resolver,
         try:
             method = resolver(_verification_method_id(proof), fetcher)
             verify_proof(document, proof, method.public_key,
+                         expected_proof_purpose=expected_proof_purpose,
                          canonical_document=canonical_document)
         except (ResolutionError, UnknownContextError) as error:
             errors.append((error.code, f"{label}: {error.message}"))
