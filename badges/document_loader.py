@@ -51,8 +51,12 @@ OB_V3P0_CONTEXT: Final = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.
 OB_V3P0_EXTENSIONS: Final = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 DATA_INTEGRITY_V2: Final = "https://w3id.org/security/data-integrity/v2"
 ED25519_2020_V1: Final = "https://w3id.org/security/suites/ed25519-2020/v1"
+MULTIKEY_V1: Final = "https://w3id.org/security/multikey/v1"
 
-# URL -> file -> SHA-256, as listed in shared/vendor/README.md (sources and commits there).
+# URL -> file -> SHA-256, as listed in shared/vendor/README.md (sources and commits there);
+# multikey-v1.jsonld is `contexts/multikey-v1.jsonld` of the npm package
+# @digitalbazaar/multikey-context 2.0.1 (the context the JS reference stack resolves that URL
+# to): the issuer's controller documents name it.
 PINNED_CONTEXTS: Final[Mapping[str, PinnedContext]] = MappingProxyType({
     c.url: c for c in (
         PinnedContext(VC_V2, "credentials-v2.jsonld",
@@ -84,6 +88,8 @@ PINNED_CONTEXTS: Final[Mapping[str, PinnedContext]] = MappingProxyType({
                       "b077fa134d909d92c1dcd1c153f2af1b244aeb415967fdc1467d7fc5dd48ac10"),
         PinnedContext(OB_V3P0_EXTENSIONS, "ob-v3p0-extensions.json",
                       "146f85aa16effd7ca1da8056eb443f53ce1eca8a34186cb062832c0a97d889c3"),
+        PinnedContext(MULTIKEY_V1, "multikey-v1.jsonld",
+                      "c5f3806f8286920573221938917988a18a4cc5a09e968d29649613c7a1c2b1f6"),
         PinnedContext("https://w3id.org/citizenship/v4rc1", "citizenship-v4rc1.jsonld",
                       "5038c7383afd7ab2158f1b997913a8f60978a0abcf96e0b0d08e29f146d2db1e"),
     )

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from badges.credential import serialize
-from badges.document_loader import OB_V3P0_CONTEXT, VC_V2
+from badges.document_loader import MULTIKEY_V1, OB_V3P0_CONTEXT, VC_V2
 from badges.model import Profile
 from issuer.models import IdentifierMethod
 from keys.did_key import create_did_key, create_did_key_verification_method
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 DID_CONTEXT_V1: Final = "https://www.w3.org/ns/did/v1"
-MULTIKEY_CONTEXT_V1: Final = "https://w3id.org/security/multikey/v1"
+MULTIKEY_CONTEXT_V1: Final = MULTIKEY_V1
 
 
 def profile_path(slug: str) -> str:
@@ -79,8 +79,13 @@ def build_did_document(issuer_id: str, keys: Sequence[tuple[str, PublicKey]]) ->
 def build_profile_document(profile: Profile,
                            keys: Sequence[tuple[str, PublicKey]]) -> dict[str, Any]:
     """The issuer Profile as a JSON-LD controller document (Controlled Identifiers 1.0):
-    the OB Profile properties plus `verificationMethod` (Multikey) and `assertionMethod`."""
-    document: dict[str, Any] = {"@context": [VC_V2, OB_V3P0_CONTEXT, MULTIKEY_CONTEXT_V1],
+    the OB Profile properties plus `verificationMethod` (Multikey) and `assertionMethod`.
+
+    The DID v1 context defines `verificationMethod` and `assertionMethod` as top-level terms
+    (VC 2.0 and OB 3.0 do not), the Multikey context the key type: a JSON-LD verifier (the
+    JS reference frames a non-DID controller document in safe mode) then drops nothing."""
+    document: dict[str, Any] = {"@context": [VC_V2, OB_V3P0_CONTEXT, DID_CONTEXT_V1,
+                                             MULTIKEY_CONTEXT_V1],
                                 **serialize(profile)}
     methods = _methods(profile.id, keys)
     document["verificationMethod"] = methods
