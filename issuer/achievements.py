@@ -8,6 +8,7 @@ changes a credential already issued.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any, Final
@@ -31,6 +32,7 @@ __all__ = [
     "create_achievement",
     "find_achievement",
     "image_url",
+    "list_achievements",
     "update_achievement",
 ]
 
@@ -155,3 +157,11 @@ def find_achievement(session: Session, provider: ProviderRecord,
     return record
 
 
+def list_achievements(session: Session, provider: ProviderRecord, *, limit: int,
+                      after: int | None = None) -> Sequence[AchievementRecord]:
+    """Up to `limit` of this provider's microbadges, newest first, strictly older than the
+    row id `after` (keyset pagination, like `issuer.awarding.list_credentials`)."""
+    query = select(AchievementRecord).where(AchievementRecord.provider_id == provider.id)
+    if after is not None:
+        query = query.where(AchievementRecord.id < after)
+    return session.scalars(query.order_by(AchievementRecord.id.desc()).limit(limit)).all()

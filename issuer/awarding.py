@@ -83,6 +83,7 @@ class CredentialFilter:
     issued_after: datetime | None = None
     issued_before: datetime | None = None
     state: str | None = None
+    kind: CredentialKind | None = None
 
 
 def dump_credential(document: dict[str, Any]) -> str:
@@ -265,6 +266,8 @@ def _filtered(provider: ProviderRecord, where: CredentialFilter) -> Select[Crede
         query = query.where(CredentialRecord.issued_at < where.issued_before)
     if where.state is not None:
         query = query.where(CredentialRecord.state == where.state)
+    if where.kind is not None:
+        query = query.where(CredentialRecord.kind == where.kind.value)
     return query
 
 

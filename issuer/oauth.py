@@ -40,6 +40,7 @@ __all__ = [
 PROVIDER_SCOPES: Final = ("provider", "achievements", "credentials:read", "credentials:issue")
 OPERATOR_SCOPES: Final = ("providers",)
 TOKEN_PATH: Final = "/oauth/token"  # noqa: S105 (a path, not a password)
+_REALM: Final = "microbadges"
 _SCRYPT: Final = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 
 
@@ -153,7 +154,7 @@ class _Token(TokenMixin):  # type: ignore[misc]
 
 class _Validator(BearerTokenValidator):  # type: ignore[misc]
     def __init__(self, session: Any, clock: Clock) -> None:
-        super().__init__(realm="microbadges")
+        super().__init__(realm=_REALM)
         self._session = session
         self._clock = clock
 
@@ -165,15 +166,18 @@ class _Validator(BearerTokenValidator):  # type: ignore[misc]
 
 class _Protector(ResourceProtector):  # type: ignore[misc]
     def raise_error_response(self, error: OAuth2Error) -> None:
-        code = {"missing_authorization": "unauthorized", "invalid_token": "invalid_token",
-                "insufficient_scope": "insufficient_scope"}.get(error.error, "invalid_token")
-        headers = dict(error.get_headers())
-        detail = error.description or {
+        code = {"invalid_token": "invalid_token",
+                "insufficient_scope": "insufficient_scope"}.get(error.error, "unauthorized")
+        detail = {
             "unauthorized": "send an OAuth 2.0 bearer token (POST /oauth/token to get one)",
             "invalid_token": "the bearer token is invalid, expired or revoked",
             "insufficient_scope": "the token lacks the scope this action needs",
         }[code]
-        raise ApiProblem(code, detail, headers=headers)
+        # RFC 6750 §3: the challenge names the error, except when no credentials were sent.
+        challenge = f'Bearer realm="{_REALM}"'
+        if code != "unauthorized":
+            challenge += f', error="{code}"'
+        raise ApiProblem(code, detail, headers={"WWW-Authenticate": challenge})
 
 
 def init_oauth(app: Flask, session: Any, clock: Clock, token_lifetime: int) -> None:

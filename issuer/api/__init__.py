@@ -1,5 +1,15 @@
-"""The provider API under /api/v1 (placeholder until the blueprint modules land)."""
+"""The provider REST API under /api/v1 (OAuth 2.0 bearer tokens, JSON, RFC 9457 problems).
 
-from flask import Blueprint
+The routes live in one module per resource; request bodies are validated against the
+component schemas of `issuer/openapi.json`, the document served at /api/v1/openapi.json, so
+the published contract and the code cannot drift apart.
+"""
 
-api = Blueprint("api", __name__, url_prefix="/api/v1")
+# Importing the route modules registers their routes on the blueprint.
+import issuer.api.achievements
+import issuer.api.credentials
+import issuer.api.openapi
+import issuer.api.providers  # noqa: F401
+from issuer.api.blueprint import api
+
+__all__ = ["api"]

@@ -1,0 +1,212 @@
+"""Credential routes: award a microbadge (safe to retry with an Idempotency-Key), list with
+filters a page at a time, read, fetch the exact signed bytes, and re-issue.
+
+Only microbadge awards are credentials of this API; what the VC-API issues is not listed.
+Another provider's credential is "not found".
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable
+from typing import Any, Final
+
+from flask import Response, jsonify
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badges.errors import InvalidDocumentError
+from badges.model import Evidence, Result
+from issuer.api.blueprint import api
+from issuer.api.representation import credential_path, credential_view
+from issuer.api.requests import (
+    Query,
+    idempotency_key,
+    json_body,
+    next_page_url,
+    request_digest,
+)
+from issuer.api.tenancy import current_provider
+from issuer.app import db_session, issuer_context
+from issuer.awarding import (
+    AwardInput,
+    CredentialFilter,
+    Learner,
+    award_credential,
+    find_credential,
+    list_credentials,
+    reissue_credential,
+)
+from issuer.errors import InvalidInputError, NotFoundError
+from issuer.models import CredentialKind, CredentialRecord, CredentialState, ProviderRecord
+from issuer.problems import ApiProblem
+
+__all__ = ["award_input"]
+
+READ: Final = "credentials:read"
+ISSUE: Final = "credentials:issue"
+DEFAULT_LIMIT: Final = 50
+MAX_LIMIT: Final = 200
+DOCUMENT_MEDIA_TYPE: Final = "application/vc+ld+json"
+_UUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+                          re.IGNORECASE)
+_STATES: Final = tuple(state.value for state in CredentialState)
+
+
+def achievement_reference(value: str) -> str | None:
+    """The microbadge uuid named by `value` (its uuid or its public id URL), or None."""
+    prefix = f"{issuer_context().base_url}/achievements/"
+    candidate = value.removeprefix(prefix)
+    return candidate.lower() if _UUID.fullmatch(candidate) else None
+
+
+def _evidence(index: int, item: dict[str, Any]) -> Evidence:
+    try:
+        return Evidence(id=item.get("id"), narrative=item.get("narrative"),
+                        name=item.get("name"), description=item.get("description"),
+                        genre=item.get("genre"), audience=item.get("audience"))
+    except InvalidDocumentError as error:
+        raise InvalidInputError(error.message, pointer=f"/evidence/{index}") from None
+
+
+def _result(index: int, item: dict[str, Any]) -> Result:
+    try:
+        return Result(value=item.get("value"), status=item.get("status"),
+                      achieved_level=item.get("achievedLevel"),
+                      result_description=item.get("resultDescription"))
+    except InvalidDocumentError as error:
+        raise InvalidInputError(error.message, pointer=f"/result/{index}") from None
+
+
+def award_input(body: dict[str, Any]) -> AwardInput:
+    """The service input of a `CredentialCreate` body (already schema-checked).
+
+    Raises ApiProblem 422 unknown_achievement, InvalidInputError.
+    """
+    achievement_id = achievement_reference(body["achievement"])
+    if achievement_id is None:
+        raise _unknown_achievement()
+    learner = body["learner"]
+    return AwardInput(
+        achievement_id=achievement_id,
+        learner=Learner(email=learner.get("email"), did=learner.get("did"),
+                        name=learner.get("name")),
+        evidence=tuple(_evidence(index, item)
+                       for index, item in enumerate(body.get("evidence", []))),
+        result=tuple(_result(index, item) for index, item in enumerate(body.get("result", []))),
+    )
+
+
+def _unknown_achievement() -> ApiProblem:
+    return ApiProblem("unknown_achievement", "the provider has no such microbadge",
+                      errors=[{"pointer": "/achievement",
+                               "detail": "must be the id (uuid) or URL of one of your "
+                                         "microbadges"}])
+
+
+def _linked(session: Session, records: Iterable[CredentialRecord]) -> dict[int, str]:
+    """Credential ids of the rows that `records` replace or are replaced by."""
+    ids = {row_id for record in records
+           for row_id in (record.replaces_id, record.replaced_by_id) if row_id is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(CredentialRecord.id, CredentialRecord.credential_id)
+                           .where(CredentialRecord.id.in_(ids)))
+    return {row_id: credential_id for row_id, credential_id in rows}
+
+
+def _view(record: CredentialRecord) -> dict[str, Any]:
+    return credential_view(record, issuer_context().base_url,
+                           _linked(db_session(), [record]))
+
+
+def _created(record: CredentialRecord, status: int = 201,
+             ) -> tuple[Response, int, dict[str, str]]:
+    location = issuer_context().base_url + credential_path(record.credential_id)
+    return jsonify(_view(record)), status, {"Location": location}
+
+
+@api.post("/credentials")
+def award_route() -> tuple[Response, int, dict[str, str]]:
+    """Award a microbadge to a learner; a retry with the same Idempotency-Key and body
+    answers 200 with the credential first issued (header `Idempotency-Replayed: true`)."""
+    provider = current_provider(ISSUE)
+    key = idempotency_key()
+    body = json_body("CredentialCreate")
+    data = award_input(body)
+    context = issuer_context()
+    try:
+        record, created = award_credential(
+            db_session(), provider, data, vault=context.vault, base_url=context.base_url,
+            clock=context.clock, idempotency_key=key,
+            request_digest=request_digest(body) if key is not None else None)
+    except NotFoundError:
+        raise _unknown_achievement() from None
+    if created:
+        return _created(record)
+    response, status, headers = _created(record, 200)
+    return response, status, {**headers, "Idempotency-Replayed": "true"}
+
+
+@api.get("/credentials")
+def list_route() -> Response:
+    """The provider's credentials, newest first, filtered, a page at a time."""
+    provider = current_provider(READ)
+    query = Query()
+    achievement = query.text("achievement")
+    achievement_id = achievement_reference(achievement) if achievement is not None else None
+    if achievement is not None and achievement_id is None:
+        query.fail("achievement", "must be a microbadge id (uuid) or its URL")
+    where = CredentialFilter(
+        achievement_id=achievement_id, learner=query.text("learner"),
+        issued_after=query.timestamp("issuedAfter"),
+        issued_before=query.timestamp("issuedBefore"),
+        state=query.choice("status", _STATES), kind=CredentialKind.AWARD)
+    limit = query.integer("limit", low=1, high=MAX_LIMIT, default=DEFAULT_LIMIT)
+    after = query.cursor()
+    query.finish()
+    session = db_session()
+    records = list_credentials(session, provider, where, limit=limit + 1, after=after)
+    shown = records[:limit]
+    linked = _linked(session, shown)
+    base_url = issuer_context().base_url
+    page: dict[str, Any] = {"items": [credential_view(record, base_url, linked)
+                                      for record in shown]}
+    if len(records) > limit:
+        page["next"] = next_page_url(shown[-1].id)
+    return jsonify(page)
+
+
+def _find(provider: ProviderRecord, credential_id: uuid.UUID) -> CredentialRecord:
+    record = find_credential(db_session(), provider, f"urn:uuid:{credential_id}")
+    if record.kind != CredentialKind.AWARD:
+        raise NotFoundError(f"no microbadge credential urn:uuid:{credential_id}")
+    return record
+
+
+@api.get("/credentials/<uuid:credential_id>")
+def get_route(credential_id: uuid.UUID) -> Response:
+    """One credential of the provider."""
+    return jsonify(_view(_find(current_provider(READ), credential_id)))
+
+
+@api.get("/credentials/<uuid:credential_id>/document")
+def document_route(credential_id: uuid.UUID) -> Response:
+    """The signed credential exactly as stored, byte for byte."""
+    record = _find(current_provider(READ), credential_id)
+    return Response(record.document.encode("utf-8"), mimetype=DOCUMENT_MEDIA_TYPE)
+
+
+@api.post("/credentials/<uuid:credential_id>/reissue")
+def reissue_route(credential_id: uuid.UUID) -> tuple[Response, int, dict[str, str]]:
+    """Issue a fresh credential for the same award; the old one becomes superseded."""
+    provider = current_provider(ISSUE)
+    record = _find(provider, credential_id)
+    # Hold the row so that a concurrent re-issue sees it superseded (PostgreSQL; SQLite
+    # writers are serialised already).
+    db_session().refresh(record, with_for_update=True)
+    context = issuer_context()
+    new_record = reissue_credential(db_session(), provider, record, vault=context.vault,
+                                    base_url=context.base_url, clock=context.clock)
+    return _created(new_record)

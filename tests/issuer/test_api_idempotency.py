@@ -1,0 +1,117 @@
+"""Concurrency through a real threaded loopback server: 20 simultaneous retries with one
+Idempotency-Key create exactly one credential; simultaneous re-issues and key rotations
+leave one successor and one active key. Runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Final
+from urllib.error import HTTPError
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.serving import make_server
+
+from tests.issuer.api_setup import (
+    Tenant,
+    assert_schema,
+    award,
+    create_achievement,
+    create_tenant,
+    operator_token,
+    row_counts,
+)
+from tests.issuer.support import json_of
+
+RETRIES: Final = 20
+# The barrier only guards against a thread that died before reaching it; nothing is timed.
+_BARRIER_SAFETY_S: Final = 120
+
+Outcome = tuple[int, dict[str, str], dict[str, Any]]
+
+
+@pytest.fixture
+def server(app: Flask) -> Iterator[str]:
+    """The app behind Werkzeug's threaded WSGI server on a free loopback port."""
+    wsgi_server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=wsgi_server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{wsgi_server.server_port}"
+    finally:
+        wsgi_server.shutdown()
+        thread.join()
+        wsgi_server.server_close()
+
+
+@pytest.fixture
+def tenant(app: Flask, client: FlaskClient) -> Tenant:
+    return create_tenant(client, operator_token(app, client), "alpha")
+
+
+def concurrently(count: int, url: str, headers: dict[str, str],
+                 body: dict[str, Any] | None = None) -> list[Outcome]:
+    """POST the same request from `count` threads released at the same moment."""
+    data = json.dumps(body).encode() if body is not None else None
+    if data is not None:
+        headers = {**headers, "Content-Type": "application/json"}
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only
+    barrier = threading.Barrier(count, timeout=_BARRIER_SAFETY_S)
+
+    def post(_: int) -> Outcome:
+        request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+        barrier.wait()
+        try:
+            with opener.open(request) as response:
+                return response.status, dict(response.headers), json.loads(response.read())
+        except HTTPError as error:
+            return error.code, dict(error.headers), json.loads(error.read())
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(post, range(count)))
+
+
+def test_concurrent_retries_create_exactly_one_credential(app: Flask, client: FlaskClient,
+                                                          server: str, tenant: Tenant) -> None:
+    achievement_id = create_achievement(client, tenant)["id"]
+    before = row_counts(app)
+    results = concurrently(RETRIES, f"{server}/api/v1/credentials",
+                           {**tenant.headers, "Idempotency-Key": "lms-enrolment-1234"},
+                           {"achievement": achievement_id,
+                            "learner": {"email": "ada@example.org", "name": "Ada"}})
+    statuses = sorted(status for status, _, _ in results)
+    assert statuses == [200] * (RETRIES - 1) + [201], [body for _, _, body in results]
+    assert {headers.get("Idempotency-Replayed") for status, headers, _ in results
+            if status == 200} == {"true"}
+    assert len({view["id"] for _, _, view in results}) == 1
+    for _, _, view in results:
+        assert_schema(view, "Credential")
+    after = row_counts(app)
+    assert after.pop("credentials") == before.pop("credentials") + 1
+    assert after == before
+
+
+def test_concurrent_reissues_leave_one_successor(app: Flask, client: FlaskClient,
+                                                 server: str, tenant: Tenant) -> None:
+    credential = award(client, tenant, create_achievement(client, tenant)["id"])
+    path = f"/api/v1/credentials/{credential['id'].removeprefix('urn:uuid:')}"
+    before = row_counts(app)
+    results = concurrently(10, f"{server}{path}/reissue", tenant.headers)
+    assert sorted(status for status, _, _ in results) == [201] + [422] * 9
+    [successor] = [body for status, _, body in results if status == 201]
+    assert row_counts(app)["credentials"] == before["credentials"] + 1
+    assert json_of(client.get(path, headers=tenant.headers))["replacedBy"] == successor["id"]
+
+
+def test_concurrent_rotations_leave_one_active_key(app: Flask, client: FlaskClient,
+                                                   server: str, tenant: Tenant) -> None:
+    results = concurrently(10, f"{server}/api/v1/provider/keys", tenant.headers)
+    assert [status for status, _, _ in results] == [201] * 10
+    keys = json_of(client.get("/api/v1/provider/keys", headers=tenant.headers))["items"]
+    assert len(keys) == 11
+    assert [key["state"] for key in keys] == ["retired"] * 10 + ["active"]

@@ -1,0 +1,229 @@
+"""Provider API: operators create and list providers; a provider reads and patches its
+profile and rotates its keys. Runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from badges.canonicalization import canonicalize
+from issuer.app import create_app
+from issuer.settings import Settings
+from tests.issuer.api_setup import (
+    assert_problem,
+    assert_schema,
+    create_tenant,
+    operator_token,
+    row_counts,
+)
+from tests.issuer.support import (
+    BASE_URL,
+    ApiClient,
+    TestClock,
+    bearer,
+    fetch_token,
+    json_of,
+    register_client,
+)
+
+FULL_PROFILE = {
+    "url": "https://asa-academy.example", "email": "badges@asa-academy.example",
+    "description": "Automotive skills training.", "image": "https://asa-academy.example/logo.png",
+    "address": {"streetAddress": "Hauptstraße 1", "postalCode": "70173",
+                "addressLocality": "Stuttgart", "addressRegion": "Baden-Württemberg",
+                "addressCountry": "Germany", "addressCountryCode": "DE"},
+    "linkedinOrganizationId": "1234567",
+}
+
+
+def test_operator_creates_a_provider_with_its_first_client(app: Flask,
+                                                           client: FlaskClient) -> None:
+    operator = operator_token(app, client)
+    response = client.post("/api/v1/providers", headers=bearer(operator),
+                           json={"slug": "asa", "name": "ASA Academy", **FULL_PROFILE})
+    assert response.status_code == 201
+    assert response.headers["Location"] == f"{BASE_URL}/issuers/asa"
+    assert response.headers["Cache-Control"] == "no-store"
+    body = json_of(response)
+    assert_schema(body, "ProviderCreated")
+    own = body.pop("client")
+    assert own["scope"] == "provider achievements credentials:read credentials:issue"
+    assert body == {
+        "slug": "asa", "issuerId": "did:web:badges.test:issuers:asa",
+        "identifierMethod": "did:web", "name": "ASA Academy", **FULL_PROFILE,
+        "profileUrl": f"{BASE_URL}/issuers/asa",
+        "didDocumentUrl": f"{BASE_URL}/issuers/asa/did.json",
+        "jwksUrl": f"{BASE_URL}/issuers/asa/jwks.json", "createdAt": "2026-03-02T09:30:00Z"}
+    # The client works, and the provider sees exactly that view (the secret never again).
+    token = fetch_token(client, ApiClient(own["clientId"], own["clientSecret"]))
+    own_view = client.get("/api/v1/provider", headers=bearer(token))
+    assert own_view.status_code == 200
+    assert json_of(own_view) == body
+    listed = client.get("/api/v1/providers", headers=bearer(operator))
+    assert listed.status_code == 200
+    assert_schema(json_of(listed), "ProviderList")
+    assert json_of(listed) == {"items": [body]}
+    assert own["clientSecret"] not in listed.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("method", ["did:web", "https", "did:key"])
+def test_identifier_methods(app: Flask, client: FlaskClient, method: str) -> None:
+    tenant = create_tenant(client, operator_token(app, client), "alpha",
+                           identifierMethod=method)
+    provider = tenant.provider
+    assert provider["identifierMethod"] == method
+    expected_id = {"did:web": "did:web:badges.test:issuers:alpha",
+                   "https": f"{BASE_URL}/issuers/alpha"}.get(method)
+    if expected_id is not None:
+        assert provider["issuerId"] == expected_id
+    else:
+        assert provider["issuerId"].startswith("did:key:z6Mk")
+    assert ("didDocumentUrl" in provider) == (method == "did:web")
+
+
+@pytest.mark.parametrize("method", ["did:web", "https", "did:key"])
+def test_public_documents_are_safe_json_ld(app: Flask, client: FlaskClient,
+                                           method: str) -> None:
+    # Safe-mode canonicalisation refuses any term the contexts leave undefined, as a JSON-LD
+    # verifier framing the controller document would (the JS reference does, in safe mode).
+    provider = create_tenant(client, operator_token(app, client), "alpha",
+                             identifierMethod=method, **FULL_PROFILE).provider
+    urls = [provider["profileUrl"], *([provider["didDocumentUrl"]]
+                                      if method == "did:web" else [])]
+    for url in urls:
+        response = client.get(url.removeprefix(BASE_URL))
+        assert response.status_code == 200, url
+        document = json_of(response)
+        nquads = canonicalize(document)
+        for method_document in document["verificationMethod"]:
+            key = method_document["publicKeyMultibase"]
+            assert f'<https://w3id.org/security#publicKeyMultibase> "{key}"' in nquads
+
+
+@pytest.fixture
+def http_app(settings: Settings, clock: TestClock) -> Iterator[Flask]:
+    """The app on a plain-http loopback origin (a developer's laptop)."""
+    app = create_app(dataclasses.replace(settings, base_url="http://127.0.0.1:8000"),
+                     clock=clock, migrate=False)
+    yield app
+    app.extensions["microbadges"].engine.dispose()
+
+
+def test_plain_http_origin_defaults_to_did_key_and_refuses_did_web(http_app: Flask) -> None:
+    client = http_app.test_client()
+    operator = operator_token(http_app, client)
+    tenant = create_tenant(client, operator, "laptop")
+    assert tenant.provider["identifierMethod"] == "did:key"
+    before = row_counts(http_app)
+    response = client.post("/api/v1/providers", headers=bearer(operator), json={
+        "slug": "web", "name": "Web", "identifierMethod": "did:web"})
+    body = assert_problem(response, 422, "invalid_input")
+    assert body["errors"][0]["pointer"] == "/identifierMethod"
+    assert row_counts(http_app) == before
+
+
+def test_slug_taken_is_a_conflict(app: Flask, client: FlaskClient) -> None:
+    operator = operator_token(app, client)
+    create_tenant(client, operator, "alpha")
+    before = row_counts(app)
+    response = client.post("/api/v1/providers", headers=bearer(operator),
+                           json={"slug": "alpha", "name": "Another"})
+    assert_problem(response, 409, "conflict")
+    assert row_counts(app) == before
+
+
+def test_provider_routes_need_the_right_kind_of_client(app: Flask, client: FlaskClient) -> None:
+    operator = operator_token(app, client)
+    tenant = create_tenant(client, operator, "alpha")
+    # A provider's token cannot manage providers ...
+    assert_problem(client.get("/api/v1/providers", headers=tenant.headers), 403,
+                   "insufficient_scope")
+    assert_problem(client.post("/api/v1/providers", headers=tenant.headers,
+                               json={"slug": "beta", "name": "Beta"}), 403,
+                   "insufficient_scope")
+    # ... an operator's token reads no provider's data ...
+    assert_problem(client.get("/api/v1/provider", headers=bearer(operator)), 403, "forbidden")
+    # ... and a provider token narrowed to one scope gets only that.
+    narrow = fetch_token(client, register_client(app, provider_slug="alpha"),
+                         scope="credentials:read")
+    assert_problem(client.get("/api/v1/provider", headers=bearer(narrow)), 403,
+                   "insufficient_scope")
+    assert client.get("/api/v1/credentials", headers=bearer(narrow)).status_code == 200
+
+
+def test_patch_is_a_json_merge_patch(app: Flask, client: FlaskClient) -> None:
+    tenant = create_tenant(client, operator_token(app, client), "alpha", **FULL_PROFILE)
+    response = client.patch("/api/v1/provider", headers=tenant.headers,
+                            content_type="application/merge-patch+json", json={
+                                "name": "Alpha Training", "description": None,
+                                "address": {"streetAddress": None, "postalCode": "70174"}})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = json_of(response)
+    assert_schema(body, "Provider")
+    assert body["name"] == "Alpha Training"
+    assert "description" not in body
+    assert body["address"] == {"postalCode": "70174", "addressLocality": "Stuttgart",
+                               "addressRegion": "Baden-Württemberg",
+                               "addressCountry": "Germany", "addressCountryCode": "DE"}
+    assert json_of(client.get("/api/v1/provider", headers=tenant.headers)) == body
+    # The public profile shows the change: it is what credentials point at.
+    profile = json_of(client.get("/issuers/alpha"))
+    assert profile["name"] == "Alpha Training"
+    assert profile["address"]["postalCode"] == "70174"
+
+
+@pytest.mark.parametrize(("patch", "pointer"), [
+    ({"slug": "other"}, "/slug"),
+    ({"issuerId": "did:web:evil.example"}, "/issuerId"),
+    ({"identifierMethod": "did:key"}, "/identifierMethod"),
+    ({"name": None}, "/name"),
+    ({"email": "not an address"}, "/email"),
+    ({"address": {"addressCountryCode": "Germany"}}, "/address/addressCountryCode"),
+    ({"linkedinOrganizationId": "acme"}, "/linkedinOrganizationId"),
+    ({"unknown": 1}, "/unknown"),
+])
+def test_patch_refuses_fixed_and_invalid_members(app: Flask, client: FlaskClient,
+                                                 patch: dict[str, object],
+                                                 pointer: str) -> None:
+    tenant = create_tenant(client, operator_token(app, client), "alpha", **FULL_PROFILE)
+    before = json_of(client.get("/api/v1/provider", headers=tenant.headers))
+    body = assert_problem(client.patch("/api/v1/provider", headers=tenant.headers, json=patch),
+                          422, "invalid_request")
+    assert pointer in [error["pointer"] for error in body["errors"]]
+    assert json_of(client.get("/api/v1/provider", headers=tenant.headers)) == before
+
+
+def test_keys_rotate_and_stay_listed(app: Flask, client: FlaskClient,
+                                     clock: TestClock) -> None:
+    tenant = create_tenant(client, operator_token(app, client), "alpha")
+    listed = json_of(client.get("/api/v1/provider/keys", headers=tenant.headers))
+    assert_schema(listed, "SigningKeyList")
+    [first] = listed["items"]
+    assert first["state"] == "active"
+    assert first["verificationMethod"] == (f"{tenant.provider['issuerId']}#"
+                                           f"{first['publicKeyMultibase']}")
+    clock.advance(minutes=30)
+    rotated = client.post("/api/v1/provider/keys", headers=tenant.headers)
+    assert rotated.status_code == 201
+    new = json_of(rotated)
+    assert_schema(new, "SigningKey")
+    assert new["state"] == "active"
+    assert new["createdAt"] == "2026-03-02T10:00:00Z"
+    items = json_of(client.get("/api/v1/provider/keys", headers=tenant.headers))["items"]
+    assert items == [{**first, "state": "retired", "retiredAt": "2026-03-02T10:00:00Z"}, new]
+    did_document = json_of(client.get("/issuers/alpha/did.json"))
+    assert [m["id"] for m in did_document["verificationMethod"]] == [
+        first["verificationMethod"], new["verificationMethod"]]
+
+
+def test_did_key_issuers_cannot_rotate(app: Flask, client: FlaskClient) -> None:
+    tenant = create_tenant(client, operator_token(app, client), "alpha",
+                           identifierMethod="did:key")
+    before = row_counts(app)
+    assert_problem(client.post("/api/v1/provider/keys", headers=tenant.headers), 409,
+                   "rotation_unsupported")
+    assert row_counts(app) == before
