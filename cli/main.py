@@ -11,7 +11,14 @@ import sys
 from collections.abc import Sequence
 from importlib import metadata
 
-from cli import keys_command, sign_command, verify_command
+from cli import (
+    clients_command,
+    db_command,
+    keys_command,
+    serve_command,
+    sign_command,
+    verify_command,
+)
 from cli.console import EXIT_USAGE
 
 
@@ -27,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify_command.register(commands)
     sign_command.register(commands)
     keys_command.register(commands)
+    serve_command.register(commands)
+    db_command.register(commands)
+    clients_command.register(commands)
     return parser
 
 

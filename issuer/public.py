@@ -6,6 +6,7 @@ These URLs are what credentials point at; they must stay stable.
 
 from __future__ import annotations
 
+from importlib import metadata
 from typing import Any, Final
 
 from flask import Blueprint, Response, json
@@ -43,6 +44,18 @@ def _provider(slug: str) -> ProviderRecord:
         return find_provider(db_session(), slug)
     except NotFoundError:
         raise ApiProblem("not_found", f"no issuer {slug!r}") from None
+
+
+@public.get("/")
+def index() -> Response:
+    """What this service is, and where to start."""
+    base = issuer_context().base_url
+    return _json({"name": "microbadges issuer service",
+                  "version": metadata.version("microbadges"),
+                  "links": {"openapi": f"{base}/api/v1/openapi.json",
+                            "token": f"{base}/oauth/token",
+                            "jwks": f"{base}/.well-known/jwks.json"}},
+                 cache="no-cache")
 
 
 @public.get("/issuers/<slug>")

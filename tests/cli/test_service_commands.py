@@ -1,0 +1,143 @@
+"""`microbadges db upgrade|current` and `microbadges clients create` on SQLite and on the
+machine's PostgreSQL server (a fresh schema of the `test` database)."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import select, text
+
+from cli.main import main
+from issuer.database import create_database_engine, head_revision, make_session_factory
+from issuer.key_vault import KeyVault
+from issuer.models import ApiClientRecord
+from issuer.oauth import secret_matches
+from issuer.providers import ProviderInput, create_provider
+from tests.issuer.conftest import POSTGRES_URL
+from tests.issuer.support import TestClock
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables yet, on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'service.sqlite3'}"
+        return
+    schema = f"mb_cli_{secrets.token_hex(4)}"
+    admin = create_database_engine(POSTGRES_URL)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as error:  # the server is not there
+        admin.dispose()
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {error}")
+    try:
+        yield f"{POSTGRES_URL}?options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No MICROBADGES_* variable but a throw-away instance folder."""
+    for name in list(os.environ):
+        if name.startswith("MICROBADGES_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("MICROBADGES_INSTANCE_PATH", str(tmp_path / "instance"))
+
+
+@pytest.fixture
+def service_environment(clean_environment: None, monkeypatch: pytest.MonkeyPatch,
+                        empty_database_url: str) -> str:
+    """MICROBADGES_DATABASE_URL names an empty database."""
+    monkeypatch.setenv("MICROBADGES_DATABASE_URL", empty_database_url)
+    return empty_database_url
+
+
+def _run(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str, str]:
+    code = main(list(arguments))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_db_upgrade_and_current(service_environment: str,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    head = head_revision()
+    code, out, _ = _run(capsys, "db", "current")
+    assert code == 0
+    assert out.endswith(f": revision none (empty database); head is {head}: "
+                        "run `microbadges db upgrade`\n")
+    code, out, _ = _run(capsys, "db", "upgrade")
+    assert code == 0
+    assert out.endswith(f": upgraded from revision none (empty database) to {head} (head)\n")
+    code, out, _ = _run(capsys, "db", "upgrade")
+    assert (code, out.split(": ", 1)[1]) == (0, f"already at revision {head} (head)\n")
+    code, out, _ = _run(capsys, "db", "current")
+    assert (code, out.split(": ", 1)[1]) == (0, f"revision {head} (head)\n")
+
+
+def test_clients_create(service_environment: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "clients", "create", "--operator")
+    assert code == 2
+    assert err.startswith("error: the database is at revision none, not ")
+    assert err.endswith("run `microbadges db upgrade` first\n")
+    assert _run(capsys, "db", "upgrade")[0] == 0
+
+    code, out, err = _run(capsys, "clients", "create", "--operator", "--json")
+    assert code == 0
+    operator = json.loads(out)
+    assert operator["scope"] == "providers"
+    assert operator["provider"] is None
+    assert "shown only this once" in err
+
+    code, _, err = _run(capsys, "clients", "create", "--provider", "acme")
+    assert (code, err) == (2, "error: no provider 'acme'\n")
+
+    engine = create_database_engine(service_environment)
+    try:
+        with make_session_factory(engine)() as session:
+            create_provider(session, ProviderInput(slug="acme", name="Acme Academy"),
+                            vault=KeyVault("k" * 32), base_url="https://badges.test",
+                            clock=TestClock())
+            session.commit()
+        code, out, _ = _run(capsys, "clients", "create", "--provider", "acme",
+                            "--scope", "credentials:read", "--name", "LMS")
+        assert code == 0
+        lines = dict(line.split(": ", 1) for line in out.splitlines())
+        assert lines["scope"] == "credentials:read"
+
+        code, _, err = _run(capsys, "clients", "create", "--provider", "acme",
+                            "--scope", "providers")
+        assert code == 2
+        assert err.startswith("error: scopes must be among provider, achievements")
+
+        with make_session_factory(engine)() as session:
+            stored = {record.client_id: record for record in session.scalars(
+                select(ApiClientRecord))}
+    finally:
+        engine.dispose()
+    assert set(stored) == {operator["client_id"], lines["client_id"]}
+    assert secret_matches(operator["client_secret"],
+                          stored[operator["client_id"]].secret_hash)
+    assert secret_matches(lines["client_secret"], stored[lines["client_id"]].secret_hash)
+    assert stored[lines["client_id"]].name == "LMS"
+    assert stored[lines["client_id"]].provider_id is not None
+
+
+@pytest.mark.usefixtures("clean_environment")
+def test_db_upgrade_refuses_invalid_settings(monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("MICROBADGES_DATABASE_URL", "mysql://db/badges")
+    code, out, err = _run(capsys, "db", "upgrade")
+    assert (code, out) == (2, "")
+    assert err.startswith("error: MICROBADGES_DATABASE_URL must be a sqlite:/// or")
