@@ -1,4 +1,5 @@
-"""The README's quickstart and library example run as written (end to end, real CLI)."""
+"""The README's quickstart and library example run as written (end to end, real CLI), and
+its configuration table names every setting."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from issuer.settings import describe_variables
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -35,3 +37,9 @@ def test_quickstart_and_library_example(tmp_path: Path) -> None:
                              timeout=120, check=False)
     assert library.returncode == 0, library.stderr
     assert library.stdout.startswith("True [")
+
+
+def test_every_setting_is_in_the_configuration_table() -> None:
+    table = README[README.index("## Configuration"):README.index("### PostgreSQL")]
+    for name in describe_variables():
+        assert f"| `{name}` |" in table, f"{name} is not documented in README.md"
