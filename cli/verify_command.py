@@ -54,6 +54,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--require-issuer", action="store_true",
                         help="do not verify a credential whose signing key cannot be bound to "
                              "its issuer (URN issuer, key not confirmed by the issuer)")
+    parser.add_argument("--allow-private-network", action="store_true",
+                        help="also fetch from private, loopback and link-local addresses, and "
+                             "plain http from them (for intranet and local test servers)")
     parser.set_defaults(handler=run)
 
 
@@ -62,12 +65,13 @@ def run(args: argparse.Namespace) -> int:
     """Verify and print; returns the exit code."""
     now = parse_datetime(args.now) if args.now else None
     local = _OfflineHint(StaticDocumentFetcher(_documents(args.document)))
+    network = HttpsDocumentFetcher(allow_private_network=args.allow_private_network)
     fetcher: DocumentFetcher = (local if args.offline else ChainedDocumentFetcher(
-        (local, HttpsDocumentFetcher())))
+        (local, network)))
     if args.source.startswith(("https://", "http://")):
         if args.offline:
             raise UsageError("--offline cannot fetch a credential from a URL")
-        data = fetch_bytes(args.source)
+        data = fetch_bytes(args.source, allow_private_network=args.allow_private_network)
     else:
         data = read_input(args.source, MAX_DOCUMENT_BYTES)
     options = VerifierOptions(fetcher=fetcher, require_issuer=args.require_issuer)

@@ -104,7 +104,8 @@ def _verify(data: str | bytes | Mapping[str, Any], options: VerifierOptions,
         results[CheckId.ENDORSEMENTS], endorsements = _check_endorsements(
             credential, options, depth, required)
         results[CheckId.STATUS] = _guard(CheckId.STATUS, lambda: check_status(
-            credential, lambda url: _verify_status_list(url, options, depth, required)))
+            credential, lambda url: _verify_status_list(url, options, depth, required),
+            lambda url: _fetch_status_document(url, options)))
     else:
         # Nothing is fetched on behalf of a document that is not authenticated.
         reason = "not checked: the credential's own proof and issuer did not verify"
@@ -141,15 +142,20 @@ class _FetchBudget:
         return copy.deepcopy(self.documents[url])
 
 
-def _verify_status_list(url: str, options: VerifierOptions, depth: int,
-                        required: frozenset[CheckId]) -> VerificationReport:
-    """Fetch and verify a status list credential (raises BadgeError if it cannot be had)."""
+def _fetch_status_document(url: str, options: VerifierOptions) -> object:
+    """Fetch a status document as it is (raises BadgeError if it cannot be had)."""
     if options.fetcher is None:
         raise ResolutionError("no document fetcher is configured (offline verification: "
                               "supply the status list document)")
+    return options.fetcher.fetch_json(url)
+
+
+def _verify_status_list(url: str, options: VerifierOptions, depth: int,
+                        required: frozenset[CheckId]) -> VerificationReport:
+    """Fetch and verify a status list credential (raises BadgeError if it cannot be had)."""
     if depth >= MAX_NESTING_DEPTH:
         raise ResolutionError("status lists nested too deeply")
-    document = options.fetcher.fetch_json(url)
+    document = _fetch_status_document(url, options)
     if not isinstance(document, Mapping):
         raise ResolutionError("the status list is not a JSON object")
     return _verify(document, options, depth + 1, required)

@@ -8,9 +8,12 @@ from typing import Any
 
 import pytest
 
+from badges.status_list import MIN_LIST_BITS, encode_status_list, set_status
 from cli.main import main
 from keys.key_pair import KeyPair
 from tests.conftest import FIXTURES, VECTORS, load_json
+from tests.loopback import Answer, LoopbackServer
+from tests.verifier.conftest import microbadge, sign
 
 NOW = "2026-01-01T00:00:00Z"
 LIST_URL = ("https://raw.githubusercontent.com/1EdTech/digital-credentials-public-validator/"
@@ -207,3 +210,45 @@ def test_terminal_escapes_in_a_credential_are_shown_escaped(
     assert "\x1b" not in out
     assert "\r" not in out
     assert out.splitlines()[0] == "Credential urn:x\\u001b[2J\\u000dVerdict: VERIFIED\\u001b[8m"
+
+
+@pytest.mark.parametrize(("flag", "revoked", "exit_code", "status"), [
+    (True, (41,), 1, ("failed", "revoked")),
+    (True, (), 0, ("passed", None)),
+    (False, (41,), 1, ("error", "status_unavailable")),  # loopback refused: not checked
+])
+def test_verify_allow_private_network_fetches_a_local_status_list(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, flag: bool,
+        revoked: tuple[int, ...], exit_code: int, status: tuple[str, str | None]) -> None:
+    key = KeyPair.generate()
+    with LoopbackServer().running() as server:
+        url = server.url("/status/1")
+        bits = bytearray(MIN_LIST_BITS // 8)
+        for index in revoked:
+            set_status(bits, index, True)
+        server.routes["/status/1"] = Answer.of_json(sign({
+            "@context": ["https://www.w3.org/ns/credentials/v2"], "id": url,
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": key.did_key, "validFrom": "2025-01-01T00:00:00Z",
+            "credentialSubject": {"id": f"{url}#list", "type": "BitstringStatusList",
+                                  "statusPurpose": "revocation",
+                                  "encodedList": encode_status_list(bits)}}, key))
+        document = microbadge(key.did_key)
+        document["credentialStatus"] = {
+            "id": f"{url}#41", "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+            "statusListIndex": "41", "statusListCredential": url}
+        (tmp_path / "badge.json").write_text(json.dumps(sign(document, key)))
+        args = ["verify", str(tmp_path / "badge.json"), "--json", "--now", NOW]
+        code, out, _ = _run(capsys, *args, *(["--allow-private-network"] if flag else []))
+        requests = server.count("/status/1")
+    check = json.loads(out)["checks"][-1]
+    assert (code, check["status"], check.get("code")) == (exit_code, *status)
+    assert requests == (1 if flag else 0)
+
+
+def test_verify_help_explains_allow_private_network(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["verify", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--allow-private-network" in help_text
+    assert "for intranet and local test servers" in help_text

@@ -30,7 +30,7 @@ def _status_list() -> dict[str, Any]:
     ("bitstring-credential-status-revoked", _status_list(),
      (CheckId.STATUS, CheckStatus.FAILED, "revoked")),
     ("bitstring-credential-status-revoked", {},
-     (CheckId.STATUS, CheckStatus.ERROR, "status_list_unavailable")),
+     (CheckId.STATUS, CheckStatus.ERROR, "status_unavailable")),
 ])
 def test_fixture_verdicts(fixture: str, documents: dict[str, Any],
                           failing: tuple[CheckId, CheckStatus, str] | None) -> None:
