@@ -2,8 +2,9 @@
 
 `js/reference.mjs` is a small Node program (JSON request on stdin, JSON answer on stdout)
 around `@digitalbazaar/vc`, `@digitalbazaar/data-integrity`,
-`@digitalbazaar/eddsa-rdfc-2022-cryptosuite` and `@digitalbazaar/ed25519-multikey`, pinned
-exactly in `js/package.json` / `js/package-lock.json`. The packages are installed with
+`@digitalbazaar/eddsa-rdfc-2022-cryptosuite`, `@digitalbazaar/ed25519-multikey` and
+`@digitalbazaar/vc-bitstring-status-list`, pinned exactly in `js/package.json` /
+`js/package-lock.json`. The packages are installed with
 `npm ci` into a cache folder outside the source tree (see `ensure_installed`).
 
 Its document loader is offline: it serves our pinned contexts (`badges.document_loader`), the
@@ -22,6 +23,12 @@ What the JS verifier loads for a proof whose verification method is `VM`:
    the security v2 context, which needs every context it names.
 For `did:key:z6Mk…#z6Mk…` methods both documents are built by the loader: pass nothing.
 For `https://…#z6Mk…` methods pass both: `multikey_documents()` builds them.
+
+With `js_verify(..., check_status=True)` the verifier also loads each entry's
+`statusListCredential` URL (pass the signed list in `documents`) and verifies that list
+credential like the credential itself (same suite and documents; its issuer must equal the
+credential's issuer). The package checks the list's validity dates against the wall clock,
+not `now`.
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ __all__ = [
     "JS_DIR",
     "MULTIKEY_CONTEXT_V1",
     "JsReferenceError",
+    "JsStatusEntry",
     "JsVerifyResult",
     "ensure_installed",
     "js_bench",
@@ -73,15 +81,35 @@ class JsReferenceError(RuntimeError):
     """Node/npm missing, `npm ci` failed, or reference.mjs reported an error."""
 
 
+@dataclass(frozen=True, slots=True)
+class JsStatusEntry:
+    """One BitstringStatusListEntry as vc-bitstring-status-list decided it: `is_set` is the
+    bit at `status_list_index` (set = revoked / suspended, per `status_purpose`)."""
+
+    status_purpose: str
+    status_list_index: int
+    status_list_credential: str
+    is_set: bool
+
+
 @dataclass(frozen=True)
 class JsVerifyResult:
     """What `vc.verifyCredential` said. `documents_requested`: URLs the loader was asked
     for, in order (contexts included; not the security v1/v2 contexts that
-    jsonld-signatures serves itself)."""
+    jsonld-signatures serves itself).
+
+    The status fields are filled only by `js_verify(..., check_status=True)`:
+    `status_verified` is None when the status check did not run (no `credentialStatus`, or
+    the proof already failed), False when a bit is set or the check could not be done
+    (`status_errors` says which), True when every entry's bit is clear. `status_entries`
+    holds the decoded bits when the list could be loaded, verified and read."""
 
     verified: bool
     errors: list[str]
     documents_requested: tuple[str, ...] = ()
+    status_verified: bool | None = None
+    status_entries: tuple[JsStatusEntry, ...] = ()
+    status_errors: tuple[str, ...] = ()
 
 
 @functools.cache
@@ -276,25 +304,49 @@ def js_sign(
     return signed
 
 
+def _status_entry(entry: Mapping[str, Any]) -> JsStatusEntry:
+    return JsStatusEntry(
+        status_purpose=str(entry["statusPurpose"]),
+        status_list_index=int(entry["statusListIndex"]),
+        status_list_credential=str(entry["statusListCredential"]),
+        is_set=entry["set"] is True,
+    )
+
+
 def js_verify(
     credential: Mapping[str, Any],
     *,
     documents: Mapping[str, Any] | None = None,
     now: str | None = None,
+    check_status: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> JsVerifyResult:
-    """Verify with `vc.verifyCredential` (credentialStatus is accepted as-is; `now`
-    overrides the clock for the validFrom/validUntil checks)."""
+    """Verify with `vc.verifyCredential` (`now` overrides the clock for the
+    validFrom/validUntil checks of the credential).
+
+    Without `check_status` any credentialStatus is accepted as-is. With it, the
+    BitstringStatusListEntry statuses are checked by `@digitalbazaar/vc-bitstring-status-list`
+    (the list credentials come from `documents`); a set bit makes the credential not verified.
+    Raises JsReferenceError when Node, npm or reference.mjs fails.
+    """
     request: dict[str, Any] = {"credential": credential, "documents": dict(documents or {})}
     if now is not None:
         request["now"] = now
+    if check_status:
+        request["checkStatus"] = True
     answer = _run("verify", request, timeout)
     errors = answer.get("errors", [])
     requested = answer.get("loaderRequests", [])
+    status = answer.get("status")
+    if status is not None and not isinstance(status, dict):
+        raise JsReferenceError(f"reference.mjs verify returned a malformed status: {status!r}")
     return JsVerifyResult(
         verified=answer.get("verified") is True,
         errors=[str(e) for e in errors],
         documents_requested=tuple(str(r.get("url")) for r in requested),
+        status_verified=None if status is None else status.get("verified") is True,
+        status_entries=tuple(_status_entry(e) for e in (status or {}).get("entries", [])),
+        status_errors=tuple(str(e) for e in (status or {}).get("errors", [])),
     )
 
 

@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 // Harness around the Digital Bazaar reference libraries (@digitalbazaar/vc,
-// data-integrity, eddsa-rdfc-2022-cryptosuite, ed25519-multikey), used by the
-// microbadges interoperability tests and benchmark (tests/interop/js_reference.py).
+// data-integrity, eddsa-rdfc-2022-cryptosuite, ed25519-multikey,
+// vc-bitstring-status-list), used by the microbadges interoperability tests and
+// benchmark (tests/interop/js_reference.py).
 //
 // Usage: node reference.mjs sign|verify|bench   (request JSON on stdin)
 // Output: one JSON object on stdout; on failure {"error": "..."} and exit code 1.
+//
+// verify with `"checkStatus": true` checks BitstringStatusListEntry statuses with
+// @digitalbazaar/vc-bitstring-status-list (the list credential is loaded through the
+// same offline loader and verified with the same suite); otherwise any status passes.
 //
 // The document loader is OFFLINE: it serves
 //   1. the request's `documents` ({url: document}, exact URL match, fragment included),
@@ -22,6 +27,8 @@ import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022CryptoSuite} from
   '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import {checkStatus as checkBitstringStatus} from
+  '@digitalbazaar/vc-bitstring-status-list';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DID_CONTEXT_V1 = 'https://www.w3.org/ns/did/v1';
@@ -31,6 +38,8 @@ const REPORTED_PACKAGES = [
   '@digitalbazaar/data-integrity',
   '@digitalbazaar/eddsa-rdfc-2022-cryptosuite',
   '@digitalbazaar/ed25519-multikey',
+  '@digitalbazaar/vc-bitstring-status-list',
+  '@digitalbazaar/bitstring',
   'jsonld-signatures',
   'jsonld',
   'rdf-canonize',
@@ -183,6 +192,10 @@ function errorMessages(error, out = []) {
   if(!out.includes(text)) {
     out.push(text);
   }
+  // vc-bitstring-status-list wraps loader and list-verification failures in `cause`
+  if(error.cause !== undefined && error.cause !== cause) {
+    errorMessages(error.cause, out);
+  }
   return out;
 }
 
@@ -225,15 +238,58 @@ async function makeSuite({secretKeyMultibase, publicKeyMultibase,
   });
 }
 
-function verifyOptions(credential, documentLoader, now) {
+const SET_STATUS_WORDS = {revocation: 'revoked', suspension: 'suspended'};
+
+// The package's checkStatus answers {verified, results: [{credentialStatus, status}]}
+// where `verified` only says the list could be loaded, verified and decoded; `status`
+// is the bit. A set bit must fail the credential, so it is turned into an error here.
+async function checkStatusStrictly(options) {
+  const result = await checkBitstringStatus(options);
+  if(!result.verified) {
+    return result;
+  }
+  const set = result.results.filter(r => r.status === true);
+  if(set.length === 0) {
+    return result;
+  }
+  const errors = set.map(({credentialStatus: cs}) => {
+    const word = SET_STATUS_WORDS[cs.statusPurpose] ?? 'set';
+    const error = new Error(
+      `The "${cs.statusPurpose}" status bit ${cs.statusListIndex} of ` +
+      `"${cs.statusListCredential}" is set: the credential is ${word}.`);
+    error.name = 'CredentialStatusError';
+    return error;
+  });
+  return {...result, verified: false, error: errors.length === 1 ? errors[0] : errors};
+}
+
+function verifyOptions(credential, documentLoader, now, checkStatus = false) {
   return {
     credential,
     suite: new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite}),
     documentLoader,
     // @digitalbazaar/vc refuses a credential with `credentialStatus` unless a
-    // `checkStatus` function is given; status is tested elsewhere.
-    checkStatus: async () => ({verified: true}),
+    // `checkStatus` function is given; without "checkStatus": true any status passes.
+    checkStatus: checkStatus ? checkStatusStrictly : async () => ({verified: true}),
     ...(now === undefined || now === null ? {} : {now}),
+  };
+}
+
+// What the status check said, or null when it did not run (no "checkStatus": true,
+// no credentialStatus, or the proof already failed: @digitalbazaar/vc then skips it).
+function statusReport(statusResult) {
+  if(statusResult === undefined) {
+    return null;
+  }
+  return {
+    verified: statusResult.verified === true,
+    entries: (statusResult.results ?? []).map(({credentialStatus: cs, status}) => ({
+      statusPurpose: cs.statusPurpose,
+      statusListIndex: cs.statusListIndex,
+      statusListCredential: cs.statusListCredential,
+      set: status === true,
+    })),
+    errors: errorMessages(statusResult.error),
   };
 }
 
@@ -274,14 +330,19 @@ async function sign(request) {
 
 async function verify(request) {
   const credential = requireCredential(request);
+  const checkStatus = request.checkStatus ?? false;
+  if(typeof checkStatus !== 'boolean') {
+    fail('"checkStatus" must be a boolean.');
+  }
   const contexts = await loadContexts(request.contexts);
   const {documentLoader, requested} = makeDocumentLoader(
     {contexts, documents: request.documents});
   const result = await vc.verifyCredential(
-    verifyOptions(credential, documentLoader, request.now));
+    verifyOptions(credential, documentLoader, request.now, checkStatus));
   return {
     verified: result.verified === true,
     errors: result.verified === true ? [] : verifyErrors(result),
+    status: checkStatus ? statusReport(result.statusResult) : null,
     loaderRequests: requested,
   };
 }
