@@ -73,8 +73,10 @@ class AchievementCredential:
     """OB 3.0 AchievementCredential (an OpenBadgeCredential), unsigned.
 
     Timestamps are held in UTC with whole seconds, as they are emitted. `credential_status`
-    is the status entry the status-list module produced (e.g. a BitstringStatusListEntry),
-    kept as read-only JSON: it needs at least `id` and `type`.
+    is the status entry `badges.status_documents` produced (a BitstringStatusListEntry),
+    kept as read-only JSON: it needs at least `id` and `type`. Several entries (revocation
+    and suspension) are emitted as an array: valid VC 2.0, but OB 3.0's JSON Schema accepts
+    only one `credentialStatus` object, so such a credential fails that schema.
     """
 
     TYPE: ClassVar[tuple[str, ...]] = CREDENTIAL_TYPE
@@ -90,7 +92,7 @@ class AchievementCredential:
     credential_subject: AchievementSubject
     evidence: tuple[Evidence, ...] = ()
     credential_schema: tuple[CredentialSchema, ...] = (_ACHIEVEMENT_SCHEMA,)
-    credential_status: Mapping[str, object] | None = None
+    credential_status: Mapping[str, object] | tuple[Mapping[str, object], ...] | None = None
 
     def __post_init__(self) -> None:
         check_node(self)
@@ -105,16 +107,28 @@ class AchievementCredential:
             raise InvalidDocumentError(
                 "AchievementCredential.valid_until must be after valid_from",
             )
-        if self.credential_status is not None:
-            status = _copy_json(self.credential_status, "credential_status")
-            if not isinstance(status, dict):
-                raise InvalidDocumentError("credential_status must be a JSON object")
-            status_id, status_type = status.get("id"), status.get("type")
-            if not isinstance(status_id, str) or not isinstance(status_type, str):
-                raise InvalidDocumentError("credential_status needs a string 'id' and 'type'")
-            check_uri(status_id, "credential_status.id")
-            check_non_empty(status_type, "credential_status.type")
-            object.__setattr__(self, "credential_status", MappingProxyType(status))
+        if isinstance(self.credential_status, Mapping):
+            object.__setattr__(self, "credential_status",
+                               _status_entry(self.credential_status, "credential_status"))
+        elif self.credential_status is not None:
+            entries = tuple(_status_entry(entry, f"credential_status[{index}]")
+                            for index, entry in enumerate(self.credential_status))
+            if len(entries) < 2:
+                raise InvalidDocumentError("several status entries need at least two; "
+                                           "give one entry as a mapping")
+            object.__setattr__(self, "credential_status", entries)
+
+
+def _status_entry(entry: object, where: str) -> Mapping[str, object]:
+    status = _copy_json(entry, where)
+    if not isinstance(status, dict):
+        raise InvalidDocumentError(f"{where} must be a JSON object")
+    status_id, status_type = status.get("id"), status.get("type")
+    if not isinstance(status_id, str) or not isinstance(status_type, str):
+        raise InvalidDocumentError(f"{where} needs a string 'id' and 'type'")
+    check_uri(status_id, f"{where}.id")
+    check_non_empty(status_type, f"{where}.type")
+    return MappingProxyType(status)
 
 
 def build_credential(
@@ -128,7 +142,7 @@ def build_credential(
     description: str,
     image: Image | None = None,
     evidence: Sequence[Evidence] = (),
-    credential_status: Mapping[str, object] | None = None,
+    credential_status: Mapping[str, object] | Sequence[Mapping[str, object]] | None = None,
     awarded_date: datetime | None = None,
 ) -> dict[str, object]:
     """Build an unsigned OB 3.0 OpenBadgeCredential as a fresh JSON object (SPEC-NOTES §1).
@@ -148,7 +162,9 @@ def build_credential(
         awarded_date=awarded_date,
         credential_subject=subject,
         evidence=tuple(evidence),
-        credential_status=credential_status,
+        credential_status=(credential_status
+                           if credential_status is None or isinstance(credential_status, Mapping)
+                           else tuple(credential_status)),
     )
     return {"@context": list(CREDENTIAL_CONTEXT), **serialize(credential)}
 

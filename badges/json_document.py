@@ -1,4 +1,5 @@
-"""Strict parsing of JSON documents from outside (credentials, DID documents, status lists).
+"""Strict parsing of JSON documents from outside (credentials, DID documents, status lists),
+and the one JSON text form in which microbadges stores and serves the documents it signs.
 
 One JSON object, UTF-8 (a leading BOM tolerated), bounded in size; duplicate keys, NaN and
 Infinity, over-long integers and excessive nesting are refused, each with a one-line reason.
@@ -73,6 +74,12 @@ def parse_json_object(data: str | bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES)
             type(value), "number")
         raise NotAnObjectError(f"expected a JSON object, not a JSON {kind}")
     return value
+
+
+def dump_json_object(document: dict[str, Any]) -> str:
+    """The JSON text of a signed document as it is stored and served: UTF-8 characters
+    kept as they are, no insignificant white space, members in their order."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
 def as_list(value: object) -> list[Any]:

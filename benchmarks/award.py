@@ -74,6 +74,7 @@ from badges.model import (
     IdentityObject,
     Profile,
 )
+from badges.status_documents import StatusPurpose, build_status_entry
 from benchmarks.sign_verify import BenchmarkError, machine_info
 from issuer.achievements import (
     AchievementInput,
@@ -93,6 +94,7 @@ from issuer.images import store_image
 from issuer.key_vault import KeyVault
 from issuer.models import AchievementRecord, CredentialRecord, ProviderRecord
 from issuer.providers import ProviderInput, active_signing_key, create_provider, provider_profile
+from issuer.status_lists import LIST_SIZE, status_list_path
 from keys.key_pair import KeyPair
 from keys.public_key import PublicKey
 from tests.samples import ORIGIN, realistic_microbadge
@@ -285,6 +287,7 @@ class Signer:
     description: str
     method: str
     key: KeyPair
+    list_url: str
 
 
 def load_signer(issuer: Issuer) -> Signer:
@@ -296,8 +299,11 @@ def load_signer(issuer: Issuer) -> Signer:
         if provider is None or record is None:
             raise BenchmarkError("the provider or the microbadge was not stored")
         method, key = active_signing_key(provider, issuer.vault)
+        # The URL shape of the provider's revocation list (the list itself is started by
+        # the first award).
+        list_url = ORIGIN + status_list_path(provider.slug, str(uuid.uuid4()))
         return Signer(provider_profile(provider), achievement_model(ORIGIN, record),
-                      record.name, record.description, method, key)
+                      record.name, record.description, method, key, list_url)
 
 
 # --- the two timed operations ---------------------------------------------------------------
@@ -308,9 +314,12 @@ def sign_one(signer: Signer, email: str) -> dict[str, Any]:
     subject = AchievementSubject(
         identifier=(IdentityObject.hashed_email(email, salt=secrets.token_hex(SALT_BYTES)),),
         achievement=signer.achievement)
+    index = secrets.randbelow(LIST_SIZE)
     document = build_credential(
         credential_id=f"urn:uuid:{uuid.uuid4()}", issuer=signer.issuer, subject=subject,
-        valid_from=now, name=signer.name, description=signer.description, awarded_date=now)
+        valid_from=now, name=signer.name, description=signer.description, awarded_date=now,
+        credential_status=build_status_entry(list_url=signer.list_url, index=index,
+                                             purpose=StatusPurpose.REVOCATION))
     return add_proof(document, signer.key, verification_method=signer.method, created=now)
 
 
@@ -430,6 +439,8 @@ def _shape(document: dict[str, Any]) -> dict[str, Any]:
             identity["identityHash"] = identity["salt"] = "*"
         for proof in shaped["proof"]:
             proof["created"] = proof["proofValue"] = "*"
+        status = shaped["credentialStatus"]
+        status["id"] = status["statusListIndex"] = status["statusListCredential"] = "*"
     except (KeyError, TypeError) as error:
         raise BenchmarkError(f"unexpected credential shape: {error!r}") from None
     return shaped

@@ -13,6 +13,7 @@ from importlib import metadata
 
 from cli import (
     clients_command,
+    credentials_command,
     db_command,
     keys_command,
     serve_command,
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve_command.register(commands)
     db_command.register(commands)
     clients_command.register(commands)
+    credentials_command.register(commands)
     return parser
 
 

@@ -1,5 +1,5 @@
 """Operator tasks run from the command line: load the service settings, migrate the
-database, register API clients.
+database, register API clients, revoke, suspend and unsuspend credentials.
 
 Database failures (unreachable server, wrong password, unknown revision) become one
 `DatabaseError` with the driver's reason; the database URL, which may hold a password, is
@@ -8,16 +8,19 @@ never part of the message.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from alembic.util import CommandError
 from flask import Flask
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
+from issuer.awarding import CredentialFilter, find_credential
 from issuer.clock import Clock, system_clock
 from issuer.database import (
     create_database_engine,
@@ -28,13 +31,18 @@ from issuer.database import (
     writing,
 )
 from issuer.errors import InvalidInputError, IssuerError
+from issuer.key_vault import KeyVault
 from issuer.oauth import create_client
 from issuer.providers import find_provider
-from issuer.settings import Settings, load_settings
+from issuer.revocation import StatusChange, change_status, revoke_matching
+from issuer.settings import Settings, load_settings, read_secret
+from issuer.status_lists import ListSigner
 
 __all__ = [
     "DatabaseError",
     "NewClient",
+    "StatusResult",
+    "change_credential_statuses",
     "database_revisions",
     "load_service_settings",
     "register_client",
@@ -141,3 +149,58 @@ def register_client(settings: Settings, *, provider_slug: str | None, name: str,
                 raise InvalidInputError(str(error)) from None
             session.commit()
             return NewClient(record.client_id, secret, provider_slug, record.scope)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusResult:
+    """What a status command did: the credentials changed and those already in that state."""
+
+    changed: list[str]
+    unchanged: list[str]
+
+
+def _sessions_at_head(engine: Engine) -> Session:
+    current = current_revision(engine)
+    if current != head_revision():
+        raise DatabaseError(f"the database is at revision {current or 'none'}, not "
+                            f"{head_revision()}: run `microbadges db upgrade` first")
+    return writing(make_session_factory(engine)())
+
+
+def change_credential_statuses(settings: Settings, *, provider_slug: str,
+                               change: StatusChange, credential_ids: Sequence[str] = (),
+                               where: CredentialFilter | None = None,
+                               clock: Clock = system_clock) -> StatusResult:
+    """Revoke, suspend or unsuspend credentials of one provider, named by id (each in its
+    own transaction, as over the API) or, for revocation, by `where` (one transaction).
+
+    Raises DatabaseError, NotFoundError (provider or credential), InvalidInputError.
+    """
+    signer = ListSigner(vault=KeyVault(read_secret(settings.secret_file)),
+                        base_url=settings.base_url, clock=clock,
+                        validity=timedelta(seconds=settings.status_list_validity))
+    changed: list[str] = []
+    unchanged: list[str] = []
+    with _engine(settings) as engine, _sessions_at_head(engine) as session:
+        provider = find_provider(session, provider_slug)
+        if where is not None:
+            revoked = revoke_matching(session, provider, where, change, signer,
+                                      filter_description=_describe(where))
+            return StatusResult([record.credential_id for record in revoked], [])
+        for credential_id in credential_ids:
+            record = find_credential(session, provider, _urn(credential_id))
+            done = change_status(session, provider, record, change, signer)
+            (changed if done else unchanged).append(record.credential_id)
+            writing(session)  # the next credential's transaction writes too
+    return StatusResult(changed, unchanged)
+
+
+def _urn(credential_id: str) -> str:
+    return credential_id if credential_id.startswith("urn:") else f"urn:uuid:{credential_id}"
+
+
+def _describe(where: CredentialFilter) -> dict[str, str]:
+    values = {"achievement": where.achievement_id, "learner": where.learner,
+              "issuedAfter": where.issued_after.isoformat() if where.issued_after else None,
+              "issuedBefore": where.issued_before.isoformat() if where.issued_before else None}
+    return {name: value for name, value in values.items() if value is not None}

@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Final, cast
 
 from flask import Flask, current_app, g, request
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from issuer.clock import Clock, system_clock
@@ -26,9 +27,12 @@ from issuer.database import (
     writing,
 )
 from issuer.key_vault import KeyVault
+from issuer.models import SigningKeyRecord
 from issuer.oauth import init_oauth
-from issuer.problems import install_problem_handlers
-from issuer.settings import Settings, load_settings, read_secret
+from issuer.problems import ApiProblem, install_problem_handlers
+from issuer.settings import Settings, SettingsError, load_settings, read_secret
+from issuer.status_lists import ListSigner
+from keys.errors import KeyDecryptionError
 
 __all__ = ["IssuerContext", "create_app", "db_session", "issuer_context"]
 
@@ -51,6 +55,11 @@ class IssuerContext:
     def base_url(self) -> str:
         """The public origin of every identifier."""
         return self.settings.base_url
+
+    def list_signer(self) -> ListSigner:
+        """What signing this service's status list credentials needs."""
+        return ListSigner(vault=self.vault, base_url=self.base_url, clock=self.clock,
+                          validity=timedelta(seconds=self.settings.status_list_validity))
 
 
 def create_app(config: Settings | Mapping[str, str] | None = None, *,

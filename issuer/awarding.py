@@ -8,7 +8,6 @@ request is refused. The signed JSON text is stored once and served byte for byte
 
 from __future__ import annotations
 
-import json
 import secrets
 import uuid
 from collections.abc import Sequence
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 from badges.credential import build_credential
 from badges.data_integrity import add_proof
 from badges.errors import InvalidDocumentError
+from badges.json_document import dump_json_object
 from badges.model import AchievementSubject, Evidence, IdentityObject, Result
 from issuer.achievements import achievement_model
 from issuer.clock import Clock
@@ -36,13 +36,19 @@ from issuer.models import (
     ProviderRecord,
 )
 from issuer.providers import active_signing_key, provider_profile
+from issuer.status_lists import (
+    DEFAULT_LIST_VALIDITY,
+    ListSigner,
+    allocate_status_entries,
+    record_status_entries,
+)
 
 __all__ = [
     "AwardInput",
     "CredentialFilter",
     "Learner",
     "award_credential",
-    "dump_credential",
+    "filtered_credentials",
     "find_credential",
     "list_credentials",
     "reissue_credential",
@@ -86,11 +92,6 @@ class CredentialFilter:
     kind: CredentialKind | None = None
 
 
-def dump_credential(document: dict[str, Any]) -> str:
-    """The one JSON text form of a signed credential we store and serve (UTF-8, compact)."""
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-
-
 def _normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -120,9 +121,14 @@ def award_credential(session: Session, provider: ProviderRecord, data: AwardInpu
                      vault: KeyVault, base_url: str, clock: Clock,
                      idempotency_key: str | None = None, request_digest: str | None = None,
                      replaces: CredentialRecord | None = None,
+                     list_validity: timedelta = DEFAULT_LIST_VALIDITY,
                      ) -> tuple[CredentialRecord, bool]:
     """Issue one credential and commit. Returns (record, created): `created` is False when
     the Idempotency-Key had already produced a credential, which is returned instead.
+
+    The credential carries a revocation status entry (and a suspension entry when the
+    provider enabled suspension), allocated in the same transaction; `list_validity` is
+    how long a status list started by this award is signed for.
 
     Raises NotFoundError (unknown microbadge), InvalidInputError, IdempotencyConflictError.
     """
@@ -139,6 +145,10 @@ def award_credential(session: Session, provider: ProviderRecord, data: AwardInpu
     valid_until = (now + timedelta(days=achievement.validity_days)
                    if achievement.validity_days else None)
     credential_id = f"urn:uuid:{uuid.uuid4()}"
+    allocations = allocate_status_entries(
+        session, provider, ListSigner(vault=vault, base_url=base_url, clock=clock,
+                                      validity=list_validity))
+    entries = [entry for _, _, entry in allocations]
     try:
         document = build_credential(
             credential_id=credential_id,
@@ -150,8 +160,10 @@ def award_credential(session: Session, provider: ProviderRecord, data: AwardInpu
             description=achievement.description,
             evidence=data.evidence,
             awarded_date=now,
+            credential_status=entries[0] if len(entries) == 1 else entries,
         )
     except InvalidDocumentError as error:
+        session.rollback()
         raise InvalidInputError(f"cannot build the credential: {error.message}") from None
     method, key_pair = active_signing_key(provider, vault)
     signed = add_proof(document, key_pair, verification_method=method, created=now)
@@ -168,12 +180,13 @@ def award_credential(session: Session, provider: ProviderRecord, data: AwardInpu
         issued_at=now,
         valid_until=valid_until,
         verification_method=method,
-        document=dump_credential(signed),
+        document=dump_json_object(signed),
         idempotency_key=idempotency_key,
         request_digest=request_digest,
         award_input=_award_input_json(data),
         replaces_id=replaces.id if replaces is not None else None,
     )
+    record_status_entries(record, allocations)
     session.add(record)
     try:
         session.flush()
@@ -201,7 +214,7 @@ def store_signed_credential(session: Session, provider: ProviderRecord,
     record = CredentialRecord(
         credential_id=str(signed["id"]), provider_id=provider.id, achievement_id=None,
         kind=kind.value, state=CredentialState.ACTIVE.value, issued_at=issued_at,
-        valid_until=valid_until, verification_method=method, document=dump_credential(signed))
+        valid_until=valid_until, verification_method=method, document=dump_json_object(signed))
     session.add(record)
     session.commit()
     return record
@@ -251,7 +264,9 @@ def find_credential(session: Session, provider: ProviderRecord,
     return record
 
 
-def _filtered(provider: ProviderRecord, where: CredentialFilter) -> Select[CredentialRecord]:
+def filtered_credentials(provider: ProviderRecord,
+                         where: CredentialFilter) -> Select[CredentialRecord]:
+    """The query of the provider's credentials matching `where` (unordered)."""
     query = select(CredentialRecord).where(CredentialRecord.provider_id == provider.id)
     if where.achievement_id is not None:
         query = query.join(AchievementRecord).where(
@@ -275,7 +290,7 @@ def list_credentials(session: Session, provider: ProviderRecord, where: Credenti
                      limit: int, after: int | None = None) -> Sequence[CredentialRecord]:
     """Up to `limit` credentials, newest first, strictly older than the row id `after`
     (keyset pagination: stable while credentials are being issued)."""
-    query = _filtered(provider, where)
+    query = filtered_credentials(provider, where)
     if after is not None:
         query = query.where(CredentialRecord.id < after)
     return session.scalars(query.order_by(CredentialRecord.id.desc()).limit(limit)).all()

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -30,11 +31,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 __all__ = [
     "AccessTokenRecord",
     "AchievementRecord",
     "ApiClientRecord",
+    "AuditEventRecord",
     "Base",
     "CredentialKind",
     "CredentialRecord",
@@ -44,6 +47,8 @@ __all__ = [
     "KeyState",
     "ProviderRecord",
     "SigningKeyRecord",
+    "StatusEntryRecord",
+    "StatusListRecord",
 ]
 
 NAMING_CONVENTION = {
@@ -105,10 +110,13 @@ class CredentialKind(StrEnum):
 
 
 class CredentialState(StrEnum):
-    """Lifecycle of an issued credential as the provider sees it."""
+    """Lifecycle of an issued credential as the provider sees it. Revoked is final; a
+    suspended credential returns to active (or superseded) when it is unsuspended."""
 
     ACTIVE = "active"
     SUPERSEDED = "superseded"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
 
 
 class ProviderRecord(Base):
@@ -127,6 +135,9 @@ class ProviderRecord(Base):
     image_url: Mapped[str | None] = mapped_column(String(2000))
     address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     linkedin_organization_id: Mapped[str | None] = mapped_column(String(32))
+    # Credentials issued while it is on carry a suspension entry too (see StatusListRecord).
+    suspension_enabled: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                     server_default=false())
     created_at: Mapped[datetime]
 
     keys: Mapped[list[SigningKeyRecord]] = relationship(
@@ -220,8 +231,80 @@ class CredentialRecord(Base):
     award_input: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("credentials.id"))
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("credentials.id"))
+    # Kept private: never published in a status list, never in a credential.
+    revoked_at: Mapped[datetime | None]
+    revocation_reason: Mapped[str | None] = mapped_column(Text)
+    suspended_at: Mapped[datetime | None]
 
     achievement: Mapped[AchievementRecord | None] = relationship()
+    status_entries: Mapped[list[StatusEntryRecord]] = relationship(
+        back_populates="credential", order_by="StatusEntryRecord.id")
+
+
+class StatusListRecord(Base):
+    """One W3C Bitstring Status List of a provider, for one purpose (revocation or
+    suspension), and its latest signed BitstringStatusListCredential.
+
+    `bits` is the published bitstring (MSB first). Allocated indexes are the rows of
+    `status_entries` (unique per list); `allocated` counts them and is updated under the
+    row lock of this list, in the transaction that issues the credential.
+    """
+
+    __tablename__ = "status_lists"
+    __table_args__ = (
+        Index("ix_status_lists_provider_id_purpose", "provider_id", "purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
+    purpose: Mapped[str] = mapped_column(String(16))
+    size: Mapped[int] = mapped_column(Integer)
+    allocated: Mapped[int] = mapped_column(Integer)
+    bits: Mapped[bytes] = mapped_column(LargeBinary)
+    document: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(String(64))
+    signed_at: Mapped[datetime | None]
+    valid_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    provider: Mapped[ProviderRecord] = relationship()
+
+
+class StatusEntryRecord(Base):
+    """Which bit of which list a credential's status entry points at (one per purpose)."""
+
+    __tablename__ = "status_entries"
+    __table_args__ = (
+        UniqueConstraint("status_list_id", "status_list_index",
+                         name="uq_status_entries_status_list_id_status_list_index"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    credential_id: Mapped[int] = mapped_column(ForeignKey("credentials.id"), index=True)
+    status_list_id: Mapped[int] = mapped_column(ForeignKey("status_lists.id"))
+    status_list_index: Mapped[int] = mapped_column(Integer)
+
+    credential: Mapped[CredentialRecord] = relationship(back_populates="status_entries")
+    status_list: Mapped[StatusListRecord] = relationship()
+
+
+class AuditEventRecord(Base):
+    """One provider action on credentials: who (API client or CLI), when, what, why."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_provider_id_occurred_at", "provider_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(32))
+    credential_id: Mapped[int | None] = mapped_column(ForeignKey("credentials.id"), index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    occurred_at: Mapped[datetime]
 
 
 class ApiClientRecord(Base):

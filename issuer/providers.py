@@ -43,8 +43,10 @@ __all__ = [
 
 _SLUG: Final = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _LINKEDIN_ID: Final = re.compile(r"[0-9]{1,20}")
+# What a provider sets about itself: its OB Profile, and whether its credentials carry a
+# suspension status entry (besides revocation) from now on.
 PROFILE_FIELDS: Final = ("name", "url", "email", "description", "image_url", "address",
-                         "linkedin_organization_id")
+                         "linkedin_organization_id", "suspension_enabled")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,6 +62,7 @@ class ProviderInput:
     image_url: str | None = None
     address: Address | None = None
     linkedin_organization_id: str | None = None
+    suspension_enabled: bool = False
     identifier_method: IdentifierMethod | None = None
 
 

@@ -9,22 +9,25 @@ from __future__ import annotations
 from importlib import metadata
 from typing import Any, Final
 
-from flask import Blueprint, Response, json
+from flask import Blueprint, Response, json, request
 from sqlalchemy import select
 
 from issuer.achievements import achievement_document
 from issuer.app import db_session, issuer_context
+from issuer.database import writing
 from issuer.errors import NotFoundError
 from issuer.identity import build_did_document, build_jwks, build_profile_document
 from issuer.models import AchievementRecord, IdentifierMethod, ImageRecord, ProviderRecord
 from issuer.problems import PROBLEMS, ApiProblem
 from issuer.providers import find_provider, provider_profile, published_keys
+from issuer.status_lists import find_status_list, needs_refresh, refresh_status_list
 
 __all__ = ["public"]
 
 public = Blueprint("public", __name__)
 
 JSON_LD: Final = "application/ld+json"
+CREDENTIAL_MEDIA_TYPE: Final = "application/vc+ld+json"
 _PUBLIC_CACHE: Final = "public, max-age=300"
 _IMAGE_CACHE: Final = "public, max-age=31536000, immutable"
 # Uploaded SVGs are checked on the way in; this CSP is the second line of defence.
@@ -112,6 +115,31 @@ def image(public_id: str) -> Response:
     response.headers["Content-Security-Policy"] = _IMAGE_CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.set_etag(record.sha256)
+    return response
+
+
+@public.get("/issuers/<slug>/status/<public_id>")
+def status_list(slug: str, public_id: str) -> Response:
+    """A signed BitstringStatusListCredential, re-signed first when half of its validity has
+    passed; cacheable for a few minutes (MICROBADGES_STATUS_LIST_MAX_AGE), with an ETag."""
+    provider = _provider(slug)
+    record = find_status_list(db_session(), provider, public_id)
+    if record is None:
+        raise ApiProblem("not_found", f"no status list {public_id!r} of issuer {slug!r}")
+    context = issuer_context()
+    signer = context.list_signer()
+    if needs_refresh(record, signer):
+        with context.sessions() as session:
+            record = refresh_status_list(writing(session), record.id, signer)
+    if record.document is None or record.valid_until is None:  # refresh_status_list signs
+        raise RuntimeError(f"status list {public_id} was not signed")
+    remaining = int((record.valid_until - signer.clock()).total_seconds())
+    max_age = max(0, min(context.settings.status_list_max_age, remaining))
+    response = Response(record.document.encode("utf-8"), mimetype=CREDENTIAL_MEDIA_TYPE)
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.set_etag(record.etag or "")
+    response.make_conditional(request)  # 304 for a matching If-None-Match
     return response
 
 

@@ -35,6 +35,10 @@ _VARIABLES: Final = {
     "DEMO": "seed a demo training provider (default: on with the embedded database)",
     "MAX_BODY_BYTES": "largest request body accepted (default 1048576)",
     "TOKEN_LIFETIME": "lifetime of OAuth access tokens in seconds (default 3600)",
+    "STATUS_LIST_VALIDITY": "how long a signed status list credential is valid, in seconds "
+                            "(default 86400); re-signed when half of it has passed",
+    "STATUS_LIST_MAX_AGE": "Cache-Control max-age of published status lists in seconds "
+                           "(default 300): how soon a revocation reaches verifiers",
 }
 
 
@@ -55,6 +59,8 @@ class Settings:
     demo: bool
     max_body_bytes: int = 1024 * 1024
     token_lifetime: int = 3600
+    status_list_validity: int = 24 * 3600
+    status_list_max_age: int = 300
 
     @property
     def embedded_database(self) -> bool:
@@ -102,6 +108,11 @@ def load_settings(
                                 default=1024 * 1024, low=1024, high=64 * 1024 * 1024),
         token_lifetime=_integer("TOKEN_LIFETIME", values.get("TOKEN_LIFETIME"),
                                 default=3600, low=60, high=7 * 24 * 3600),
+        status_list_validity=_integer("STATUS_LIST_VALIDITY",
+                                      values.get("STATUS_LIST_VALIDITY"),
+                                      default=24 * 3600, low=600, high=30 * 24 * 3600),
+        status_list_max_age=_integer("STATUS_LIST_MAX_AGE", values.get("STATUS_LIST_MAX_AGE"),
+                                     default=300, low=0, high=3600),
     )
 
 

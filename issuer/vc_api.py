@@ -2,7 +2,7 @@
 verify credentials and presentations for anyone.
 
 Verification runs the verifier library with the app's clock. The documents this service
-publishes (issuer profiles, did.json of its did:web issuers) are built from the database,
+publishes (issuer profiles, did.json of its did:web issuers, status lists) come from the database,
 never fetched over the network; every other URL goes through the verifier's HTTPS fetcher,
 which refuses internal addresses.
 """
@@ -10,7 +10,7 @@ which refuses internal addresses.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
@@ -35,11 +35,14 @@ from issuer.identity import build_did_document, build_profile_document
 from issuer.models import CredentialKind, CredentialRecord, IdentifierMethod, ProviderRecord
 from issuer.problems import ApiProblem
 from issuer.providers import active_signing_key, find_provider, provider_profile, published_keys
+from issuer.status_lists import find_status_list
 from issuer.vc_request import read_issue_request, read_verify_request
 from keys.errors import ResolutionError
 from keys.resolution import DocumentFetcher
 from verifier.fetch import ChainedDocumentFetcher, HttpsDocumentFetcher
 from verifier.presentation import verify_presentation
+from verifier.proofs import check_proofs
+from verifier.report import CheckStatus
 from verifier.verify import VerifierOptions, verify_credential
 
 __all__ = ["OwnDocumentFetcher", "vc_api"]
@@ -47,20 +50,34 @@ __all__ = ["OwnDocumentFetcher", "vc_api"]
 vc_api = Blueprint("vc_api", __name__)
 
 
-def _profile_document(provider: ProviderRecord) -> dict[str, Any]:
+def _profile_document(session: Session, provider: ProviderRecord,
+                      _arguments: Mapping[str, Any]) -> object:
     return build_profile_document(provider_profile(provider), published_keys(provider))
 
 
-def _did_document(provider: ProviderRecord) -> dict[str, Any]:
+def _did_document(session: Session, provider: ProviderRecord,
+                  _arguments: Mapping[str, Any]) -> object:
     if provider.identifier_method != IdentifierMethod.DID_WEB:
         raise ResolutionError(f"issuer {provider.slug!r} does not use did:web")
     return build_did_document(provider.issuer_id, published_keys(provider))
 
 
+def _status_list(session: Session, provider: ProviderRecord,
+                 arguments: Mapping[str, Any]) -> object:
+    """The stored signed list, as `public.status_list` serves it (a stale list is reported
+    as what it is: the verifier judges its validity period)."""
+    record = find_status_list(session, provider, arguments["public_id"])
+    if record is None or record.document is None:
+        raise ResolutionError(f"no status list {arguments['public_id']!r} of issuer "
+                              f"{provider.slug!r} on this service")
+    return json.loads(record.document)
+
+
 # The routes of `issuer.public` whose documents a verification may need.
-_BUILDERS: Final[dict[str, Callable[[ProviderRecord], dict[str, Any]]]] = {
+_BUILDERS: Final[dict[str, Callable[[Session, ProviderRecord, Mapping[str, Any]], object]]] = {
     "public.issuer_profile": _profile_document,
     "public.did_document": _did_document,
+    "public.status_list": _status_list,
 }
 
 
@@ -95,7 +112,7 @@ class OwnDocumentFetcher:
         except NotFoundError:
             raise ResolutionError(f"{url}: no issuer {arguments['slug']!r} on this "
                                   "service") from None
-        return builder(provider)
+        return builder(self.session, provider, arguments)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,8 @@ the published contract and the code cannot drift apart.
 import issuer.api.achievements
 import issuer.api.credentials
 import issuer.api.openapi
-import issuer.api.providers  # noqa: F401
+import issuer.api.providers
+import issuer.api.status  # noqa: F401
 from issuer.api.blueprint import api
 
 __all__ = ["api"]

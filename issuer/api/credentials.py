@@ -42,7 +42,7 @@ from issuer.errors import InvalidInputError, NotFoundError
 from issuer.models import CredentialKind, CredentialRecord, CredentialState, ProviderRecord
 from issuer.problems import ApiProblem
 
-__all__ = ["award_input"]
+__all__ = ["ISSUE", "READ", "achievement_reference", "award_input", "find_award", "view"]
 
 READ: Final = "credentials:read"
 ISSUE: Final = "credentials:issue"
@@ -116,7 +116,7 @@ def _linked(session: Session, records: Iterable[CredentialRecord]) -> dict[int, 
     return {row_id: credential_id for row_id, credential_id in rows}
 
 
-def _view(record: CredentialRecord) -> dict[str, Any]:
+def view(record: CredentialRecord) -> dict[str, Any]:
     return credential_view(record, issuer_context().base_url,
                            _linked(db_session(), [record]))
 
@@ -124,7 +124,7 @@ def _view(record: CredentialRecord) -> dict[str, Any]:
 def _created(record: CredentialRecord, status: int = 201,
              ) -> tuple[Response, int, dict[str, str]]:
     location = issuer_context().base_url + credential_path(record.credential_id)
-    return jsonify(_view(record)), status, {"Location": location}
+    return jsonify(view(record)), status, {"Location": location}
 
 
 @api.post("/credentials")
@@ -178,7 +178,7 @@ def list_route() -> Response:
     return jsonify(page)
 
 
-def _find(provider: ProviderRecord, credential_id: uuid.UUID) -> CredentialRecord:
+def find_award(provider: ProviderRecord, credential_id: uuid.UUID) -> CredentialRecord:
     record = find_credential(db_session(), provider, f"urn:uuid:{credential_id}")
     if record.kind != CredentialKind.AWARD:
         raise NotFoundError(f"no microbadge credential urn:uuid:{credential_id}")
@@ -188,13 +188,13 @@ def _find(provider: ProviderRecord, credential_id: uuid.UUID) -> CredentialRecor
 @api.get("/credentials/<uuid:credential_id>")
 def get_route(credential_id: uuid.UUID) -> Response:
     """One credential of the provider."""
-    return jsonify(_view(_find(current_provider(READ), credential_id)))
+    return jsonify(view(find_award(current_provider(READ), credential_id)))
 
 
 @api.get("/credentials/<uuid:credential_id>/document")
 def document_route(credential_id: uuid.UUID) -> Response:
     """The signed credential exactly as stored, byte for byte."""
-    record = _find(current_provider(READ), credential_id)
+    record = find_award(current_provider(READ), credential_id)
     return Response(record.document.encode("utf-8"), mimetype=DOCUMENT_MEDIA_TYPE)
 
 
@@ -202,10 +202,10 @@ def document_route(credential_id: uuid.UUID) -> Response:
 def reissue_route(credential_id: uuid.UUID) -> tuple[Response, int, dict[str, str]]:
     """Issue a fresh credential for the same award; the old one becomes superseded."""
     provider = current_provider(ISSUE)
-    record = _find(provider, credential_id)
+    record = find_award(provider, credential_id)
     # Hold the row so that a concurrent re-issue sees it superseded (PostgreSQL; SQLite
     # writers are serialised already).
-    db_session().refresh(record, with_for_update=True)
+    db_session().refresh(record, with_for_update={"key_share": True})
     context = issuer_context()
     new_record = reissue_credential(db_session(), provider, record, vault=context.vault,
                                     base_url=context.base_url, clock=context.clock)

@@ -33,6 +33,7 @@ _PROFILE_MEMBERS: Final = {
     "image": "image_url",
     "address": "address",
     "linkedinOrganizationId": "linkedin_organization_id",
+    "suspensionEnabled": "suspension_enabled",
 }
 _IMMUTABLE: Final = ("slug", "issuerId", "identifierMethod")
 
@@ -60,6 +61,7 @@ def create_provider_route() -> tuple[Response, int, dict[str, str]]:
         description=body.get("description"), image_url=body.get("image"),
         address=_address(body.get("address")),
         linkedin_organization_id=body.get("linkedinOrganizationId"),
+        suspension_enabled=body.get("suspensionEnabled", False),
         identifier_method=IdentifierMethod(method) if method is not None else None,
     ), vault=context.vault, base_url=context.base_url, clock=context.clock)
     client, secret = create_client(session, name=f"{provider.slug} (created with the provider)",
@@ -113,7 +115,7 @@ def patch_provider_route() -> Response:
     provider = current_provider("provider")
     patch = read_json()
     # Read-modify-write: hold the row (PostgreSQL; SQLite writers are serialised already).
-    db_session().refresh(provider, with_for_update=True)
+    db_session().refresh(provider, with_for_update={"key_share": True})
     if isinstance(patch, dict) and (fixed := [name for name in _IMMUTABLE if name in patch]):
         raise ApiProblem("invalid_request", "slug, issuerId and identifierMethod are fixed "
                          "when a provider is created", errors=[
@@ -130,6 +132,7 @@ def patch_provider_route() -> Response:
                                   "identifierMethod": provider.identifier_method})
     changes = {field: merged.get(member) for member, field in _PROFILE_MEMBERS.items()}
     changes["address"] = _address(merged.get("address"))
+    changes["suspension_enabled"] = merged.get("suspensionEnabled", False)
     update_provider(provider, changes)
     db_session().commit()
     return jsonify(provider_view(provider, issuer_context().base_url))
@@ -148,7 +151,7 @@ def rotate_key_route() -> tuple[Response, int]:
     provider = current_provider("provider")
     context = issuer_context()
     # Two concurrent rotations must not both retire the same key and leave two active ones.
-    db_session().refresh(provider, with_for_update=True)
+    db_session().refresh(provider, with_for_update={"key_share": True})
     key = rotate_key(db_session(), provider, vault=context.vault, clock=context.clock)
     db_session().commit()
     return jsonify(key_view(key)), 201

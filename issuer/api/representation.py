@@ -76,6 +76,7 @@ def provider_view(provider: ProviderRecord, base_url: str) -> dict[str, Any]:
         "image": provider.image_url,
         "address": address_view(provider.address),
         "linkedinOrganizationId": provider.linkedin_organization_id,
+        "suspensionEnabled": provider.suspension_enabled,
         "profileUrl": profile_url,
         "didDocumentUrl": (profile_url + "/did.json"
                            if provider.identifier_method == IdentifierMethod.DID_WEB else None),

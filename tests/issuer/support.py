@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import base64
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
 
+from badges.json_document import as_list
 from issuer.app import IssuerContext
 from issuer.models import ProviderRecord
 from issuer.oauth import create_client
+from keys.errors import ResolutionError
+from tests.interop.js_reference import MULTIKEY_CONTEXT_V1
 
 BASE_URL: Final = "https://badges.test"
 START: Final = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -94,3 +99,38 @@ def bearer(token: str) -> dict[str, str]:
 def json_of(response: Any) -> Any:
     """The JSON body of a test response (problem+json included)."""
     return response.get_json(force=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceFetcher:
+    """A DocumentFetcher that GETs this service's public URLs through the test client."""
+
+    client: FlaskClient
+
+    def fetch_json(self, url: str) -> object:
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != BASE_URL:
+            raise ResolutionError(f"not a URL of the service under test: {url}")
+        response = self.client.get(parts.path)
+        if response.status_code != 200:
+            raise ResolutionError(f"{url} answered {response.status_code}")
+        return json.loads(response.get_data())
+
+
+def js_documents(client: FlaskClient, provider: dict[str, Any],
+                 credential: dict[str, Any]) -> dict[str, Any]:
+    """What a DID/URL resolver would hand the JS verifier, read from the service: the
+    controller document, the verification method and the status lists the credential
+    names."""
+    method_id = credential["proof"][0]["verificationMethod"]
+    controller_url = (provider["didDocumentUrl"] if provider["identifierMethod"] == "did:web"
+                      else provider["profileUrl"])
+    controller = ServiceFetcher(client).fetch_json(controller_url)
+    assert isinstance(controller, dict)
+    method = next(m for m in controller["verificationMethod"] if m["id"] == method_id)
+    documents: dict[str, Any] = {provider["issuerId"]: controller,
+                                 method_id: {"@context": MULTIKEY_CONTEXT_V1, **method}}
+    for entry in as_list(credential.get("credentialStatus")):
+        url = entry["statusListCredential"]
+        documents[url] = ServiceFetcher(client).fetch_json(url)
+    return documents

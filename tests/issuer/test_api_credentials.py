@@ -154,7 +154,7 @@ def test_filters(client: FlaskClient, tenant: Tenant, clock: TestClock,
 
 @pytest.mark.parametrize("query", [
     "achievement=nope", "issuedAfter=yesterday", "issuedAfter=2026-02-30",
-    "issuedBefore=2026-03-02T10:00:00", "status=revoked", "limit=500", "cursor=%00",
+    "issuedBefore=2026-03-02T10:00:00", "status=expired", "limit=500", "cursor=%00",
     "learner=%00", "sort=name", "learner=a&learner=b"])
 def test_bad_filters_are_refused(client: FlaskClient, tenant: Tenant, query: str) -> None:
     body = assert_problem(client.get(f"/api/v1/credentials?{query}", headers=tenant.headers),

@@ -93,6 +93,9 @@ def test_concurrent_retries_create_exactly_one_credential(app: Flask, client: Fl
         assert_schema(view, "Credential")
     after = row_counts(app)
     assert after.pop("credentials") == before.pop("credentials") + 1
+    assert after.pop("status_entries") == before.pop("status_entries") + 1
+    # The tenant's first award starts its revocation list.
+    assert after.pop("status_lists") == before.pop("status_lists") + 1
     assert after == before
 
 

@@ -39,6 +39,10 @@ BODIES: Final[dict[tuple[str, str], str]] = {
     ("PUT", "/api/v1/achievements/<uuid:achievement_id>/image"): "image",
     ("POST", "/api/v1/credentials"): "award",
     ("POST", "/api/v1/credentials/<uuid:credential_id>/reissue"): "none",
+    ("POST", "/api/v1/credentials/<uuid:credential_id>/revoke"): "revoke",
+    ("POST", "/api/v1/credentials/<uuid:credential_id>/suspend"): "none",
+    ("POST", "/api/v1/credentials/<uuid:credential_id>/unsuspend"): "none",
+    ("POST", "/api/v1/credentials/bulk-revoke"): "bulk",
 }
 
 
@@ -105,7 +109,10 @@ def _request(client: FlaskClient, route: Route, world: World,
     body: dict[str, Any] | None = {
         "none": None, "patch": {"name": "Renamed"}, "achievement": achievement_body(),
         "award": {"achievement": world.values["achievement_id"],
-                  "learner": {"email": "someone@example.org"}}}[kind]
+                  "learner": {"email": "someone@example.org"}},
+        "revoke": {"reason": "isolation test"},
+        "bulk": {"filter": {"achievement": world.values["achievement_id"]},
+                 "reason": "isolation test"}}[kind]
     return client.open(path, method=route.method, headers=headers, json=body)
 
 
@@ -136,7 +143,8 @@ def test_another_providers_token_never_reaches_the_data(app: Flask, client: Flas
         if route.arguments:
             assert response.status_code in (403, 404), (where, text)
             assert response.content_type == "application/problem+json", where
-        elif route.rule == "/api/v1/credentials" and route.method == "POST":
+        elif route.method == "POST" and route.rule in ("/api/v1/credentials",
+                                                        "/api/v1/credentials/bulk-revoke"):
             assert_problem(response, 422, "unknown_achievement")
     filtered = client.get(f"/api/v1/credentials?achievement={world.values['achievement_id']}",
                           headers=world.beta.headers)

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from badges.canonicalization import canonicalize
 from issuer.app import create_app
+from issuer.oauth import PROVIDER_SCOPES
 from issuer.settings import Settings
 from tests.issuer.api_setup import (
     assert_problem,
@@ -51,11 +52,11 @@ def test_operator_creates_a_provider_with_its_first_client(app: Flask,
     body = json_of(response)
     assert_schema(body, "ProviderCreated")
     own = body.pop("client")
-    assert own["scope"] == "provider achievements credentials:read credentials:issue"
+    assert own["scope"] == " ".join(PROVIDER_SCOPES)
     assert body == {
         "slug": "asa", "issuerId": "did:web:badges.test:issuers:asa",
         "identifierMethod": "did:web", "name": "ASA Academy", **FULL_PROFILE,
-        "profileUrl": f"{BASE_URL}/issuers/asa",
+        "suspensionEnabled": False, "profileUrl": f"{BASE_URL}/issuers/asa",
         "didDocumentUrl": f"{BASE_URL}/issuers/asa/did.json",
         "jwksUrl": f"{BASE_URL}/issuers/asa/jwks.json", "createdAt": "2026-03-02T09:30:00Z"}
     # The client works, and the provider sees exactly that view (the secret never again).

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,38 +13,22 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from keys.errors import ResolutionError
-from tests.interop.js_reference import MULTIKEY_CONTEXT_V1, js_verify, node_available
+from tests.interop.js_reference import js_verify, node_available
+from tests.issuer.support import ApiClient as RegisteredClient
 from tests.issuer.support import (
-    BASE_URL,
+    ServiceFetcher,
     TestClock,
     bearer,
     fetch_token,
+    js_documents,
     json_of,
     register_client,
 )
-from tests.issuer.support import ApiClient as RegisteredClient
 from verifier.report import CheckId, CheckStatus
 from verifier.verify import VerifierOptions, verify_credential
 
 needs_node = pytest.mark.skipif(not node_available() and not os.environ.get("CI"),
                                 reason="Node.js is not installed (CI always runs these)")
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceFetcher:
-    """A DocumentFetcher that GETs this service's public URLs through the test client."""
-
-    client: FlaskClient
-
-    def fetch_json(self, url: str) -> object:
-        parts = urlsplit(url)
-        if f"{parts.scheme}://{parts.netloc}" != BASE_URL:
-            raise ResolutionError(f"not a URL of the service under test: {url}")
-        response = self.client.get(parts.path)
-        if response.status_code != 200:
-            raise ResolutionError(f"{url} answered {response.status_code}")
-        return json.loads(response.get_data())
 
 
 def _provider_token(client: FlaskClient, app: Flask, method: str) -> tuple[str, dict[str, Any]]:
@@ -78,19 +61,6 @@ def _verify(client: FlaskClient, data: bytes, clock: TestClock) -> dict[CheckId,
     statuses = {check.id: check.status for check in report.checks}
     assert report.verified, report.to_json()
     return statuses
-
-
-def _js_documents(client: FlaskClient, provider: dict[str, Any],
-                  credential: dict[str, Any]) -> dict[str, Any]:
-    """What a DID/URL resolver would hand the JS verifier, read from the service."""
-    method_id = credential["proof"][0]["verificationMethod"]
-    controller_url = (provider["didDocumentUrl"] if provider["identifierMethod"] == "did:web"
-                      else provider["profileUrl"])
-    controller = ServiceFetcher(client).fetch_json(controller_url)
-    assert isinstance(controller, dict)
-    method = next(m for m in controller["verificationMethod"] if m["id"] == method_id)
-    return {provider["issuerId"]: controller,
-            method_id: {"@context": MULTIKEY_CONTEXT_V1, **method}}
 
 
 @pytest.mark.parametrize("method", ["did:web", "https"])
@@ -138,6 +108,6 @@ def test_the_js_reference_verifies_before_and_after_rotation(
     assert client.post("/api/v1/provider/keys", headers=bearer(token)).status_code == 201
     second = json.loads(_award(client, token, achievement_id, "grace@example.org"))
     for credential in (first, second):
-        result = js_verify(credential, documents=_js_documents(client, provider, credential),
+        result = js_verify(credential, documents=js_documents(client, provider, credential),
                            now="2026-06-01T00:00:00Z")
         assert result.verified, result.errors

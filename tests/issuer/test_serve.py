@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from cli.main import main
+from issuer.oauth import PROVIDER_SCOPES
 from tests.conftest import REPO
 
 STARTUP_DEADLINE_S: Final = 120  # a generous bound for a slow machine, not a measurement
@@ -149,7 +150,7 @@ def test_serve_prints_the_urls_and_a_working_demo_client(tmp_path: Path) -> None
         secret = server.client_secret(PROVIDER_CLIENT)
         token = server.token(PROVIDER_CLIENT, secret)
         assert token["token_type"].lower() == "bearer"
-        assert token["scope"] == "provider achievements credentials:read credentials:issue"
+        assert token["scope"] == " ".join(PROVIDER_SCOPES)
         status, provider = server.get(
             "/api/v1/provider", headers={"Authorization": f"Bearer {token['access_token']}"})
         assert status == 200, provider

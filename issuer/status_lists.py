@@ -1,0 +1,245 @@
+"""The issuer's W3C Bitstring Status Lists: index allocation, signing and publication, bits.
+
+Every credential gets a revocation entry (and a suspension entry when its provider enabled
+suspension). Indexes are drawn uniformly at random from the unused positions of a list of
+131,072 entries (Bitstring Status List v1.0 §6.1, herd privacy); a new list is started when
+one is full. Allocation happens in the transaction that stores the credential, under the
+list's row lock (SELECT … FOR UPDATE on PostgreSQL; on SQLite the writer already holds the
+database lock from BEGIN IMMEDIATE), and the unique (list, index) constraint of
+`status_entries` backs it: no two credentials ever share an index, across processes and
+machines, and `StatusListRecord.allocated` always equals the list's number of entries.
+
+Row locks are FOR NO KEY UPDATE: they serialise writers of the row but do not block the
+FOR KEY SHARE locks that foreign-key checks take (a credential inserted for the provider,
+an entry for the list); FOR UPDATE would, and deadlocks awards against list starts.
+
+A list credential is signed with the provider's active key whenever its bits change, when
+it is created, and when half of its validity has passed (checked when it is served).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Final
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badges.data_integrity import add_proof
+from badges.json_document import dump_json_object
+from badges.status_documents import (
+    StatusPurpose,
+    build_status_entry,
+    build_status_list_credential,
+)
+from badges.status_list import MIN_LIST_BITS, get_status, set_status
+from issuer.clock import Clock
+from issuer.key_vault import KeyVault
+from issuer.models import (
+    CredentialRecord,
+    ProviderRecord,
+    StatusEntryRecord,
+    StatusListRecord,
+)
+from issuer.providers import active_signing_key
+
+__all__ = [
+    "DEFAULT_LIST_VALIDITY",
+    "LIST_SIZE",
+    "Allocation",
+    "ListSigner",
+    "allocate_status_entries",
+    "credential_status_bit",
+    "find_status_list",
+    "needs_refresh",
+    "publish_status_list",
+    "record_status_entries",
+    "refresh_status_list",
+    "set_credential_status_bit",
+    "status_list_path",
+]
+
+LIST_SIZE: Final = MIN_LIST_BITS
+DEFAULT_LIST_VALIDITY: Final = timedelta(days=1)
+# Random draws before falling back to choosing among the listed free positions: with a list
+# 97% full, 32 draws all hit used positions with probability 0.97**32 ≈ 0.38.
+_RANDOM_DRAWS: Final = 32
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListSigner:
+    """What signing a status list credential needs: the provider keys, the public origin,
+    the clock and how long a signed list stays valid."""
+
+    vault: KeyVault
+    base_url: str
+    clock: Clock
+    validity: timedelta = DEFAULT_LIST_VALIDITY
+
+
+def status_list_path(slug: str, public_id: str) -> str:
+    """The path of a status list credential on this service (stable: credentials name it)."""
+    return f"/issuers/{slug}/status/{public_id}"
+
+
+def _list_url(signer: ListSigner, provider: ProviderRecord, record: StatusListRecord) -> str:
+    return signer.base_url + status_list_path(provider.slug, record.public_id)
+
+
+Allocation = tuple[StatusListRecord, int, dict[str, str]]
+"""An allocated index: (its list, the index, the credentialStatus entry naming it)."""
+
+
+def allocate_status_entries(session: Session, provider: ProviderRecord,
+                            signer: ListSigner) -> list[Allocation]:
+    """Allocate one index per status purpose of the provider (revocation, then suspension
+    when enabled) in the current transaction: `(list, index, credentialStatus entry)`.
+
+    The caller adds the StatusEntryRecords (`record_status_entries`) in the same
+    transaction and commits it; a rollback releases the indexes.
+    """
+    purposes = [StatusPurpose.REVOCATION]
+    if provider.suspension_enabled:
+        purposes.append(StatusPurpose.SUSPENSION)
+    allocations = []
+    for purpose in purposes:
+        record = _open_list(session, provider, purpose)
+        if record is None:
+            # Starting a list is serialised on the provider's row, so that processes that
+            # all find the last list full start one new list, not one each.
+            session.refresh(provider, with_for_update={"key_share": True})
+            record = (_open_list(session, provider, purpose)
+                      or _start_list(session, provider, purpose, signer))
+        index = _draw_index(session, record)
+        record.allocated += 1
+        allocations.append((record, index, build_status_entry(
+            list_url=_list_url(signer, provider, record), index=index, purpose=purpose)))
+    return allocations
+
+
+def _open_list(session: Session, provider: ProviderRecord,
+               purpose: StatusPurpose) -> StatusListRecord | None:
+    """The provider's oldest list for `purpose` with a free index, row-locked."""
+    return session.scalar(
+        select(StatusListRecord)
+        .where(StatusListRecord.provider_id == provider.id,
+               StatusListRecord.purpose == purpose.value,
+               StatusListRecord.allocated < StatusListRecord.size)
+        .order_by(StatusListRecord.id).limit(1).with_for_update(key_share=True))
+
+
+def record_status_entries(credential: CredentialRecord,
+                          allocations: list[Allocation]) -> None:
+    """Attach the allocated entries to the credential row being stored."""
+    for record, index, _ in allocations:
+        credential.status_entries.append(
+            StatusEntryRecord(status_list_id=record.id, status_list_index=index))
+
+
+def _start_list(session: Session, provider: ProviderRecord, purpose: StatusPurpose,
+                signer: ListSigner) -> StatusListRecord:
+    record = StatusListRecord(public_id=str(uuid.uuid4()), provider_id=provider.id,
+                              purpose=purpose.value, size=LIST_SIZE, allocated=0,
+                              bits=bytes(LIST_SIZE // 8), created_at=signer.clock())
+    session.add(record)
+    session.flush()
+    publish_status_list(record, provider, signer)
+    return record
+
+
+def _draw_index(session: Session, record: StatusListRecord) -> int:
+    """A uniformly random unused index of `record` (whose row lock the caller holds)."""
+
+    def taken(index: int) -> bool:
+        return session.scalar(select(StatusEntryRecord.id).where(
+            StatusEntryRecord.status_list_id == record.id,
+            StatusEntryRecord.status_list_index == index)) is not None
+
+    for _ in range(_RANDOM_DRAWS):
+        index = secrets.randbelow(record.size)
+        if not taken(index):
+            return index
+    used = set(session.scalars(select(StatusEntryRecord.status_list_index).where(
+        StatusEntryRecord.status_list_id == record.id)))
+    free = [index for index in range(record.size) if index not in used]
+    if not free:  # `allocated < size` was checked under the lock
+        raise RuntimeError(f"status list {record.public_id} is full but was offered")
+    return secrets.choice(free)
+
+
+def publish_status_list(record: StatusListRecord, provider: ProviderRecord,
+                        signer: ListSigner) -> None:
+    """Sign the list's current bits as a BitstringStatusListCredential, valid from now for
+    `signer.validity`, and keep its exact JSON text and ETag on the record (not committed)."""
+    now = signer.clock()
+    document = build_status_list_credential(
+        list_url=_list_url(signer, provider, record), issuer_id=provider.issuer_id,
+        purpose=StatusPurpose(record.purpose), bits=record.bits, valid_from=now,
+        valid_until=now + signer.validity)
+    method, key_pair = active_signing_key(provider, signer.vault)
+    text = dump_json_object(add_proof(document, key_pair, verification_method=method, created=now))
+    record.document = text
+    record.etag = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    record.signed_at = now
+    record.valid_until = now + signer.validity
+
+
+def needs_refresh(record: StatusListRecord, signer: ListSigner) -> bool:
+    """True when the list was never signed or half of its validity has passed."""
+    if record.document is None or record.valid_until is None:
+        return True
+    return record.valid_until - signer.clock() < signer.validity / 2
+
+
+def find_status_list(session: Session, provider: ProviderRecord,
+                     public_id: str) -> StatusListRecord | None:
+    """The provider's status list with this public id, if any."""
+    return session.scalar(select(StatusListRecord).where(
+        StatusListRecord.provider_id == provider.id, StatusListRecord.public_id == public_id))
+
+
+def refresh_status_list(session: Session, list_id: int,
+                        signer: ListSigner) -> StatusListRecord:
+    """Re-sign the list if it still needs it once its row lock is held, and commit; in a
+    writing session of its own (concurrent readers may race to refresh: one signs)."""
+    record = session.get_one(StatusListRecord, list_id, with_for_update={"key_share": True})
+    if needs_refresh(record, signer):
+        publish_status_list(record, record.provider, signer)
+    session.commit()
+    return record
+
+
+def _entry(session: Session, credential: CredentialRecord,
+           purpose: StatusPurpose) -> tuple[StatusListRecord, int] | None:
+    row = session.execute(
+        select(StatusListRecord, StatusEntryRecord.status_list_index)
+        .join(StatusEntryRecord, StatusEntryRecord.status_list_id == StatusListRecord.id)
+        .where(StatusEntryRecord.credential_id == credential.id,
+               StatusListRecord.purpose == purpose.value)).one_or_none()
+    return None if row is None else (row[0], row[1])
+
+
+def credential_status_bit(session: Session, credential: CredentialRecord,
+                          purpose: StatusPurpose) -> bool | None:
+    """The credential's published bit for `purpose`; None when it has no such entry."""
+    found = _entry(session, credential, purpose)
+    return None if found is None else get_status(found[0].bits, found[1])
+
+
+def set_credential_status_bit(session: Session, credential: CredentialRecord,
+                              purpose: StatusPurpose, value: bool) -> StatusListRecord | None:
+    """Set or clear the credential's bit for `purpose` under the list's row lock; returns
+    the list to re-publish, or None when the credential has no entry for `purpose`."""
+    found = _entry(session, credential, purpose)
+    if found is None:
+        return None
+    record, index = found
+    session.refresh(record, with_for_update={"key_share": True})
+    bits = bytearray(record.bits)
+    set_status(bits, index, value)
+    record.bits = bytes(bits)
+    return record
