@@ -78,6 +78,7 @@ def create_app(config: Settings | Mapping[str, str] | None = None, *,
     context = IssuerContext(settings=settings, engine=engine,
                             sessions=make_session_factory(engine),
                             vault=KeyVault(read_secret(settings.secret_file)), clock=clock)
+    _check_secret(context)
     app.extensions[_EXTENSION] = context
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
@@ -86,6 +87,7 @@ def create_app(config: Settings | Mapping[str, str] | None = None, *,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.teardown_appcontext(_close_session)
+    app.before_request(_refuse_unprintable_paths)
     install_problem_handlers(app)
     init_oauth(app, db_session, clock, settings.token_lifetime)
     _register_blueprints(app)
@@ -105,6 +107,31 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public)
     app.register_blueprint(api)
     app.register_blueprint(vc_api)
+
+
+def _check_secret(context: IssuerContext) -> None:
+    """Fail at start-up, not at the first award, when the secret file is not the one the
+    stored signing keys were encrypted with (another instance folder, a lost file).
+    Raises SettingsError."""
+    with context.sessions() as session:
+        key = session.scalars(select(SigningKeyRecord).order_by(SigningKeyRecord.id)
+                              .limit(1)).first()
+        if key is None:
+            return
+        try:
+            context.vault.decrypt(key.verification_method, key.encrypted_private_key)
+        except KeyDecryptionError:
+            raise SettingsError(
+                f"MICROBADGES_SECRET_FILE ({context.settings.secret_file}) does not hold the "
+                "secret the stored signing keys were encrypted with; point it at the "
+                "deployment's secret file") from None
+
+
+def _refuse_unprintable_paths() -> None:
+    """No route has a control character in its path; PostgreSQL refuses NUL in a text
+    value, so such a path must never reach a query. Raises ApiProblem 404."""
+    if any(ord(character) < 0x20 or ord(character) == 0x7F for character in request.path):
+        raise ApiProblem("not_found", "no resource has a control character in its path")
 
 
 def issuer_context() -> IssuerContext:

@@ -18,6 +18,7 @@ from badges.model import Profile
 from issuer.models import IdentifierMethod
 from keys.did_key import create_did_key, create_did_key_verification_method
 from keys.did_web import create_did_web
+from keys.errors import InvalidDidError
 from keys.public_key import PublicKey
 
 __all__ = [
@@ -42,10 +43,14 @@ def profile_path(slug: str) -> str:
 
 def issuer_id_for(method: IdentifierMethod, base_url: str, slug: str,
                   first_key: PublicKey) -> str:
-    """The issuer id of a new provider. Raises InvalidDidError for did:web on plain http."""
+    """The issuer id of a new provider. Raises InvalidDidError for did:web or https
+    identifiers on a plain-http origin."""
     if method is IdentifierMethod.DID_WEB:
         return create_did_web(base_url, profile_path(slug))
     if method is IdentifierMethod.HTTPS:
+        if not base_url.startswith("https://"):
+            # Verifiers read a key named by an issuer URL only over https.
+            raise InvalidDidError("https issuer identifiers need an https origin")
         return base_url + profile_path(slug)
     return create_did_key(first_key)
 

@@ -16,7 +16,7 @@ from flask import Flask, Response, current_app, json
 from werkzeug.exceptions import HTTPException
 
 from issuer.errors import InvalidInputError, IssuerError
-from keys.errors import BadgeError
+from keys.errors import BadgeError, KeyDecryptionError
 
 __all__ = ["PROBLEMS", "ApiProblem", "install_problem_handlers", "problem_response"]
 
@@ -106,6 +106,12 @@ def install_problem_handlers(app: Flask) -> None:
 
     @app.errorhandler(BadgeError)
     def _badge_error(error: BadgeError) -> Response:
+        if isinstance(error, KeyDecryptionError):  # the service's secret, not the request
+            _log.error("a stored signing key does not decrypt with MICROBADGES_SECRET_FILE's "
+                       "secret (%s)", error.code)
+            return problem_response(ApiProblem(
+                "internal_error", "The server could not complete the request; the error has "
+                "been logged."))
         return problem_response(from_badge_error(error))
 
     @app.errorhandler(HTTPException)

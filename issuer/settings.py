@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from keys.errors import BadgeError
 
 __all__ = ["PREFIX", "Settings", "SettingsError", "load_settings", "read_secret"]
@@ -190,6 +193,13 @@ def _database_url(value: str) -> str:
     if scheme == "postgresql" and not value.startswith("postgresql+psycopg://"):
         raise SettingsError(f"{PREFIX}DATABASE_URL: use the psycopg 3 driver "
                             "(postgresql+psycopg://…)")
+    try:
+        parsed = make_url(value)
+        _ = parsed.port  # a port that is not a number fails here
+    except (ArgumentError, ValueError):
+        # The message never repeats the URL: it may hold a password.
+        raise SettingsError(f"{PREFIX}DATABASE_URL is not a valid database URL (check the "
+                            "host, port and database parts)") from None
     return value
 
 

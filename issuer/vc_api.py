@@ -162,6 +162,8 @@ def issue_credential() -> Response:
         raise conflict
     context = issuer_context()
     now = context.clock()
+    if "proof" in credential:
+        _check_existing_proofs(credential)
     method, key_pair = active_signing_key(provider, context.vault)
     try:
         signed = add_proof(credential, key_pair, verification_method=method, created=now)
@@ -177,6 +179,21 @@ def issue_credential() -> Response:
         raise conflict from None
     return Response('{"verifiableCredential":' + record.document + "}", status=201,
                     mimetype="application/json")
+
+
+def _check_existing_proofs(credential: dict[str, Any]) -> None:
+    """A credential signed already gets one more proof (a proof set) only when the proofs
+    it has verify: co-signing a document whose signature is broken would publish a
+    credential that fails everywhere. Raises ApiProblem 422 invalid_credential."""
+    with _verifier_options() as options:
+        outcome = check_proofs(credential, options.resolver, options.fetcher,
+                               now=options.clock())
+    if outcome.check.status is not CheckStatus.PASSED:
+        raise ApiProblem("invalid_credential", "the credential has a proof that does not "
+                         f"verify ({outcome.check.message}); send it unsigned, or with "
+                         "proofs that verify", error_code=outcome.check.code,
+                         errors=[{"pointer": "/credential/proof",
+                                  "detail": "does not verify"}])
 
 
 @vc_api.post("/credentials/verify")

@@ -29,6 +29,7 @@ MAX_ID_LENGTH: Final = 500  # credentials.credential_id
 # Properties whose every value must name its type (VC Data Model 2.0 §4.11, §5.4-5.7, §4.10).
 _TYPED: Final = ("credentialSchema", "credentialStatus", "refreshService", "termsOfUse",
                  "evidence")
+_OB_TYPES: Final = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 _Errors = list[tuple[str, str]]  # (JSON pointer, what is wrong)
 
 
@@ -101,6 +102,9 @@ def read_issue_request(body: Any, *, issuer_id: str) -> IssueRequest:
                   _check_typed, _check_related, _check_texts, _check_proof):
         check(credential, errors)
     valid_until = _check_validity(credential, errors)
+    if "validFrom" not in credential and _OB_TYPES & set(as_list(credential.get("type"))):
+        errors.append(("/validFrom", "is required for Open Badges 3.0 credentials (OB 3.0 "
+                                     "AchievementCredential)"))
     if errors:
         raise _refuse("invalid_credential",
                       [("/credential" + where, what) for where, what in errors])

@@ -65,13 +65,17 @@ def read_json() -> Any:
                          "send the body as JSON (Content-Type: application/json)")
     data = read_body()
     try:
-        body = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+        body = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant,
+                          object_pairs_hook=_unique_members)
     except UnicodeDecodeError:
         raise ApiProblem("malformed_json", "the body is not UTF-8 encoded") from None
     except json.JSONDecodeError as error:
         raise ApiProblem("malformed_json", f"the body is not valid JSON: {error.msg} at "
                          f"line {error.lineno} column {error.colno}") from None
-    except (ValueError, RecursionError) as error:
+    except RecursionError:
+        raise ApiProblem("malformed_json", "the body nests arrays or objects too deeply"
+                         ) from None
+    except ValueError as error:
         raise ApiProblem("malformed_json", f"the body is not valid JSON: {error}") from None
     errors = _value_errors(body)
     if errors:
@@ -107,6 +111,17 @@ def read_body() -> bytes:
             and request.environ["wsgi.input"].read(1)):
         raise RequestEntityTooLarge()
     return data
+
+
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose member names are unique (RFC 8259 §4 says SHOULD; a repeated
+    name means different things to different parsers, so it is refused)."""
+    members: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in members:
+            raise ValueError(f"the member name {name!r} appears twice in one object")
+        members[name] = value
+    return members
 
 
 def _refuse_constant(name: str) -> NoReturn:

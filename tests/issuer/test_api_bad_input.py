@@ -143,6 +143,13 @@ ROWS: Final[list[tuple[str, str, Send, int, str]]] = [
     ("array body", "provider", post_json(CREDENTIALS, [1, 2]), 422, "invalid_request"),
     ("malformed JSON", "provider", post_raw(CREDENTIALS, b'{"achievement": '), 400,
      "malformed_json"),
+    ("a member twice", "provider", post_raw(
+        ACHIEVEMENTS, b'{"name": "x", "name": "y", "description": "d", "criteria": {}}'),
+     400, "malformed_json"),
+    ("NUL in a public path", "none", lambda c, w, h: c.get("/issuers/a%00b/did.json"),
+     404, "not_found"),
+    ("NUL in an API path", "provider", lambda c, w, h: c.get(
+        f"{CREDENTIALS}/%00", headers=h), 404, "not_found"),
     ("empty JSON body", "provider", post_raw(CREDENTIALS, b""), 400, "malformed_json"),
     ("NaN", "provider", post_raw(CREDENTIALS, b'{"achievement": NaN}'), 400,
      "malformed_json"),

@@ -114,14 +114,18 @@ def http_app(settings: Settings, clock: TestClock) -> Iterator[Flask]:
     app.extensions["microbadges"].engine.dispose()
 
 
-def test_plain_http_origin_defaults_to_did_key_and_refuses_did_web(http_app: Flask) -> None:
+@pytest.mark.parametrize("method", ["did:web", "https"])
+def test_plain_http_origin_defaults_to_did_key_and_refuses_web_identifiers(
+        http_app: Flask, method: str) -> None:
+    # Verifiers fetch did:web documents and keys named by an issuer URL over https only:
+    # such an issuer on a plain-http origin would sign credentials nobody can verify.
     client = http_app.test_client()
     operator = operator_token(http_app, client)
     tenant = create_tenant(client, operator, "laptop")
     assert tenant.provider["identifierMethod"] == "did:key"
     before = row_counts(http_app)
     response = client.post("/api/v1/providers", headers=bearer(operator), json={
-        "slug": "web", "name": "Web", "identifierMethod": "did:web"})
+        "slug": "web", "name": "Web", "identifierMethod": method})
     body = assert_problem(response, 422, "invalid_input")
     assert body["errors"][0]["pointer"] == "/identifierMethod"
     assert row_counts(http_app) == before

@@ -17,7 +17,7 @@ from issuer.app import create_app
 from issuer.models import AchievementRecord, ApiClientRecord, ProviderRecord
 from issuer.oauth import secret_matches
 from issuer.seed import DEMO_SLUG, demo_clients, seed_demo
-from issuer.settings import Settings
+from issuer.settings import Settings, SettingsError
 from keys.errors import ResolutionError
 from tests.issuer.support import (
     BASE_URL,
@@ -177,3 +177,14 @@ def test_every_demo_microbadge_can_be_awarded_and_verifies(demo_app: Flask,
         report = verify_credential(document.get_data(), VerifierOptions(
             clock=clock, fetcher=_ServiceFetcher(client), require_issuer=True))
         assert report.verified, report.to_json()
+
+
+def test_another_secret_file_is_refused_at_start_up(demo_app: Flask, demo_settings: Settings,
+                                                    clock: TestClock) -> None:
+    # The stored keys were encrypted under the first secret: a second instance folder (or a
+    # lost secret file) must stop the start, not fail every award later.
+    other = dataclasses.replace(demo_settings, secret_file=demo_settings.instance_path
+                                / "other" / "secret.key")
+    with pytest.raises(SettingsError, match=r"MICROBADGES_SECRET_FILE \(.*\) does not hold "
+                                            r"the secret the stored signing keys"):
+        create_app(other, clock=clock, migrate=False)

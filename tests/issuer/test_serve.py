@@ -260,6 +260,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
      "error: MICROBADGES_BASE_URL must use https except on a loopback host"),
     ({"MICROBADGES_DATABASE_URL": "mysql://db/badges"}, (),
      "error: MICROBADGES_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL"),
+    ({"MICROBADGES_DATABASE_URL": "postgresql+psycopg://u:hunter2@localhost:abc/db"}, (),
+     "error: MICROBADGES_DATABASE_URL is not a valid database URL"),
     ({}, ("--host", "0.0.0.0"), "error: serving on 0.0.0.0 needs MICROBADGES_BASE_URL"),
     ({}, ("--certfile", "cert.pem"), "error: --certfile and --keyfile must be given together"),
     ({}, ("--certfile", "missing.pem", "--keyfile", "missing.pem"),
@@ -280,6 +282,7 @@ def test_serve_refuses_invalid_settings_with_one_line(
     assert captured.out == ""
     assert captured.err.startswith(message)
     assert captured.err.count("\n") == 1
+    assert "hunter2" not in captured.err
     assert not (clean_environment / "instance").exists()  # nothing was created
 
 

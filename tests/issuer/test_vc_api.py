@@ -19,6 +19,7 @@ from issuer.problems import PROBLEMS
 from issuer.providers import ProviderInput, active_signing_key, create_provider, find_provider
 from keys.errors import ResolutionError
 from keys.key_pair import KeyPair
+from tests.issuer.api_setup import assert_problem, row_counts
 from tests.issuer.support import (
     BASE_URL,
     START,
@@ -168,6 +169,20 @@ def test_a_credential_signed_already_gets_a_proof_set(client: FlaskClient, token
         cosigner.did_key, issuer_id]
     verified = client.post("/credentials/verify", json=json_of(issued))
     assert verified.status_code == 200, verified.get_data(as_text=True)
+
+
+def test_a_credential_whose_proof_is_broken_is_not_co_signed(
+        app: Flask, client: FlaskClient, token: str, issuer_id: str) -> None:
+    cosigner = KeyPair.generate()
+    credential = _credential(issuer_id) | {"id": "urn:uuid:7b0c8a62-0a43-4c55-8f1e-0c6d2b1f9e01"}
+    signed = add_proof(credential, cosigner, created=START,
+                       verification_method=cosigner.did_key_verification_method)
+    before = row_counts(app)
+    response = _issue(client, token, signed | {"name": "Changed after signing"})
+    body = assert_problem(response, 422, "invalid_credential")
+    assert body["errors"] == [{"pointer": "/credential/proof", "detail": "does not verify"}]
+    assert body["error_code"] == "invalid_signature"
+    assert row_counts(app) == before
 
 
 def test_a_duplicate_credential_id_is_a_conflict(app: Flask, client: FlaskClient,
@@ -326,6 +341,8 @@ CASES: list[tuple[str, Body, int, str, list[str] | None, dict[str, Any]]] = [
      422, "invalid_credential", None, {"error_code": "unknown_context"}),
     ("control character", _with(name="Battery\x07safety"), 422, "invalid_request",
      ["/credential/name"], {}),
+    ("Open Badge without validFrom", _with(validFrom=None), 422, "invalid_credential",
+     ["/credential/validFrom"], {}),
 ]
 
 
