@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from badges.credential import build_credential
 from badges.data_integrity import add_proof
@@ -138,7 +138,8 @@ def award_credential(session: Session, provider: ProviderRecord, data: AwardInpu
             return existing, False
     achievement = session.scalar(select(AchievementRecord).where(
         AchievementRecord.public_id == data.achievement_id,
-        AchievementRecord.provider_id == provider.id))
+        AchievementRecord.provider_id == provider.id)
+        .options(joinedload(AchievementRecord.image)))  # one query, not two
     if achievement is None:
         raise NotFoundError(f"no microbadge {data.achievement_id!r}", )
     now = clock()

@@ -77,6 +77,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     url: str = request.getfixturevalue("postgres_schema_url")
     yield url
+    empty_postgres_schema(url)
+
+
+def empty_postgres_schema(url: str) -> None:
+    """Delete every row of the session's PostgreSQL schema (the next test starts empty)."""
     engine = create_database_engine(url)
     tables = ", ".join(f'"{table.name}"' for table in reversed(Base.metadata.sorted_tables))
     with engine.begin() as connection:

@@ -22,6 +22,7 @@ from issuer.key_vault import KeyVault
 from issuer.models import CredentialRecord, ProviderRecord, StatusEntryRecord, StatusListRecord
 from issuer.settings import Settings, read_secret
 from tests.issuer.api_setup import create_achievement, create_tenant, operator_token
+from tests.issuer.conftest import empty_postgres_schema
 from tests.issuer.support import BASE_URL
 
 WORKERS: Final = 8
@@ -55,11 +56,11 @@ def test_eight_processes_never_share_an_index(postgres_schema_url: str,
                         instance_path=tmp_path, secret_file=tmp_path / "secret.key",
                         demo=False)
     app = create_app(settings, migrate=False)
+    context = app.extensions["microbadges"]
     try:
         client = app.test_client()
         tenant = create_tenant(client, operator_token(app, client), "concurrent")
         achievement_id = create_achievement(client, tenant)["id"]
-        context = app.extensions["microbadges"]
         with context.sessions() as session:
             provider_id = session.scalars(select(ProviderRecord.id).where(
                 ProviderRecord.slug == "concurrent")).one()
@@ -97,3 +98,4 @@ def test_eight_processes_never_share_an_index(postgres_schema_url: str,
             assert session.scalar(select(func.count()).select_from(StatusListRecord)) == 1
     finally:
         context.engine.dispose()
+        empty_postgres_schema(postgres_schema_url)
