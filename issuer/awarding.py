@@ -38,6 +38,7 @@ from issuer.models import (
 from issuer.providers import active_signing_key, provider_profile
 from issuer.status_lists import (
     DEFAULT_LIST_VALIDITY,
+    Allocation,
     ListSigner,
     allocate_status_entries,
     record_status_entries,
@@ -210,12 +211,15 @@ def award_credential(session: Session, provider: ProviderRecord, data: AwardInpu
 def store_signed_credential(session: Session, provider: ProviderRecord,
                             signed: dict[str, Any], *, method: str,
                             issued_at: datetime, valid_until: datetime | None,
-                            kind: CredentialKind) -> CredentialRecord:
-    """Store a credential signed elsewhere in this service (VC-API) and commit."""
+                            kind: CredentialKind,
+                            allocations: Sequence[Allocation] = ()) -> CredentialRecord:
+    """Store a credential signed elsewhere in this service (VC-API), with the status
+    entries allocated for it in this transaction, and commit."""
     record = CredentialRecord(
         credential_id=str(signed["id"]), provider_id=provider.id, achievement_id=None,
         kind=kind.value, state=CredentialState.ACTIVE.value, issued_at=issued_at,
         valid_until=valid_until, verification_method=method, document=dump_json_object(signed))
+    record_status_entries(record, allocations)
     session.add(record)
     session.commit()
     return record

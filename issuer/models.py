@@ -261,8 +261,10 @@ class StatusListRecord(Base):
     purpose: Mapped[str] = mapped_column(String(16))
     size: Mapped[int] = mapped_column(Integer)
     allocated: Mapped[int] = mapped_column(Integer)
-    bits: Mapped[bytes] = mapped_column(LargeBinary)
-    document: Mapped[str | None] = mapped_column(Text)
+    # Loaded when used: an award locks the row to allocate an index and needs neither the
+    # 16 KiB of bits nor the ~22 KB signed list.
+    bits: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    document: Mapped[str | None] = mapped_column(Text, deferred=True)
     etag: Mapped[str | None] = mapped_column(String(64))
     signed_at: Mapped[datetime | None]
     valid_until: Mapped[datetime | None]

@@ -6,6 +6,7 @@ These URLs are what credentials point at; they must stay stable.
 
 from __future__ import annotations
 
+import hashlib
 from importlib import metadata
 from typing import Any, Final
 
@@ -28,7 +29,9 @@ public = Blueprint("public", __name__)
 
 JSON_LD: Final = "application/ld+json"
 CREDENTIAL_MEDIA_TYPE: Final = "application/vc+ld+json"
-_PUBLIC_CACHE: Final = "public, max-age=300"
+# Issuer documents change when keys rotate: caches revalidate (ETag, 304) on every use, so
+# a credential signed with a new key never meets a stale did.json.
+_PUBLIC_CACHE: Final = "no-cache"
 _IMAGE_CACHE: Final = "public, max-age=31536000, immutable"
 # Uploaded SVGs are checked on the way in; this CSP is the second line of defence.
 _IMAGE_CSP: Final = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
@@ -36,9 +39,12 @@ _IMAGE_CSP: Final = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 def _json(document: Any, *, media_type: str = "application/json",
           cache: str = _PUBLIC_CACHE) -> Response:
-    response = Response(json.dumps(document), mimetype=media_type)
+    body = json.dumps(document).encode("utf-8")
+    response = Response(body, mimetype=media_type)
     response.headers["Cache-Control"] = cache
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.set_etag(hashlib.sha256(body).hexdigest())
+    response.make_conditional(request)  # 304 for a matching If-None-Match
     return response
 
 

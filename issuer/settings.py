@@ -11,7 +11,7 @@ import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
@@ -56,7 +56,7 @@ class Settings:
     """Validated service settings (see `load_settings`)."""
 
     base_url: str
-    database_url: str
+    database_url: str = field(repr=False)  # it may hold a password
     instance_path: Path
     secret_file: Path
     demo: bool
@@ -101,12 +101,16 @@ def load_settings(
                          or Path.cwd() / "instance").absolute()
     default_db = _default_database_url(instance_path)
     database_url = values.get("DATABASE_URL") or default_db
+    base_url = _base_url(values.get("BASE_URL") or DEFAULT_BASE_URL)
     return Settings(
-        base_url=_base_url(values.get("BASE_URL") or DEFAULT_BASE_URL),
+        base_url=base_url,
         database_url=_database_url(database_url),
         instance_path=instance_path,
         secret_file=Path(values.get("SECRET_FILE") or instance_path / "secret.key").absolute(),
-        demo=_flag("DEMO", values.get("DEMO"), default=database_url == default_db),
+        # The demo provider's clients are printed at start-up: on by default only for the
+        # embedded database on a loopback origin (a laptop), never on a public one.
+        demo=_flag("DEMO", values.get("DEMO"),
+                   default=database_url == default_db and _loopback_origin(base_url)),
         max_body_bytes=_integer("MAX_BODY_BYTES", values.get("MAX_BODY_BYTES"),
                                 default=1024 * 1024, low=1024, high=64 * 1024 * 1024),
         token_lifetime=_integer("TOKEN_LIFETIME", values.get("TOKEN_LIFETIME"),
@@ -174,6 +178,10 @@ def _base_url(value: str) -> str:
     if ":" in host:
         host = f"[{host}]"
     return f"{parts.scheme}://{host}" + (f":{port}" if port is not None else "")
+
+
+def _loopback_origin(base_url: str) -> bool:
+    return _is_loopback(urlsplit(base_url).hostname or "")
 
 
 def _is_loopback(host: str) -> bool:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Final
@@ -133,7 +134,7 @@ def _open_list(session: Session, provider: ProviderRecord,
 
 
 def record_status_entries(credential: CredentialRecord,
-                          allocations: list[Allocation]) -> None:
+                          allocations: Sequence[Allocation]) -> None:
     """Attach the allocated entries to the credential row being stored."""
     for record, index, _ in allocations:
         credential.status_entries.append(

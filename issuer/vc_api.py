@@ -26,16 +26,23 @@ from werkzeug.routing import RequestRedirect
 from badges.canonicalization import CanonicalizationError
 from badges.data_integrity import add_proof
 from badges.document_loader import UnknownContextError
+from badges.json_document import as_list
 from issuer.api.requests import read_json
 from issuer.api.tenancy import current_provider
 from issuer.app import db_session, issuer_context
 from issuer.awarding import store_signed_credential
 from issuer.errors import NotFoundError
 from issuer.identity import build_did_document, build_profile_document
-from issuer.models import CredentialKind, CredentialRecord, IdentifierMethod, ProviderRecord
+from issuer.models import (
+    AchievementRecord,
+    CredentialKind,
+    CredentialRecord,
+    IdentifierMethod,
+    ProviderRecord,
+)
 from issuer.problems import ApiProblem
 from issuer.providers import active_signing_key, find_provider, provider_profile, published_keys
-from issuer.status_lists import find_status_list
+from issuer.status_lists import Allocation, allocate_status_entries, find_status_list
 from issuer.vc_request import read_issue_request, read_verify_request
 from keys.errors import ResolutionError
 from keys.resolution import DocumentFetcher
@@ -162,23 +169,58 @@ def issue_credential() -> Response:
         raise conflict
     context = issuer_context()
     now = context.clock()
+    _check_own_achievements(session, provider, credential)
     if "proof" in credential:
         _check_existing_proofs(credential)
+    allocations: list[Allocation] = []
+    if "credentialStatus" not in credential and "proof" not in credential:
+        # Like every credential of this service, it can be revoked (a credential that
+        # brings its own status, or is signed already, is left as it is).
+        allocations = allocate_status_entries(session, provider, context.list_signer())
+        entries = [entry for _, _, entry in allocations]
+        credential = {**credential,
+                      "credentialStatus": entries[0] if len(entries) == 1 else entries}
     method, key_pair = active_signing_key(provider, context.vault)
     try:
         signed = add_proof(credential, key_pair, verification_method=method, created=now)
     except (CanonicalizationError, UnknownContextError) as error:
+        session.rollback()  # releases the status indexes
         raise ApiProblem("invalid_credential", f"the credential cannot be signed as JSON-LD: "
                          f"{error.message}", error_code=error.code) from None
     try:
         record = store_signed_credential(session, provider, signed, method=method,
                                          issued_at=now, valid_until=issue.valid_until,
-                                         kind=CredentialKind.VC_API)
+                                         kind=CredentialKind.VC_API, allocations=allocations)
     except IntegrityError:  # the same id, stored by a concurrent request
         session.rollback()
         raise conflict from None
     return Response('{"verifiableCredential":' + record.document + "}", status=201,
                     mimetype="application/json")
+
+
+def _check_own_achievements(session: Session, provider: ProviderRecord,
+                            credential: dict[str, Any]) -> None:
+    """An achievement id on this service's origin must be one of the caller's microbadges:
+    a provider may not issue another provider's badge under its own name. Raises
+    ApiProblem 422 invalid_credential."""
+    prefix = f"{issuer_context().base_url}/achievements/"
+    errors = []
+    for index, subject in enumerate(as_list(credential.get("credentialSubject"))):
+        achievement = subject.get("achievement") if isinstance(subject, dict) else None
+        achievement_id = achievement.get("id") if isinstance(achievement, dict) else None
+        if not isinstance(achievement_id, str) or not achievement_id.startswith(prefix):
+            continue
+        owned = session.scalar(select(AchievementRecord.id).where(
+            AchievementRecord.public_id == achievement_id.removeprefix(prefix),
+            AchievementRecord.provider_id == provider.id))
+        if owned is None:
+            pointer = "/credential/credentialSubject" + (
+                f"/{index}" if isinstance(credential.get("credentialSubject"), list) else "")
+            errors.append({"pointer": f"{pointer}/achievement/id",
+                           "detail": "is not one of your microbadges on this service"})
+    if errors:
+        raise ApiProblem("invalid_credential", "the credential names a microbadge of this "
+                         "service that is not yours", errors=errors)
 
 
 def _check_existing_proofs(credential: dict[str, Any]) -> None:

@@ -18,7 +18,7 @@ from issuer.api.representation import rfc3339
 from issuer.api.requests import Query, json_body, next_page_url, read_body
 from issuer.api.tenancy import current_provider
 from issuer.app import db_session, issuer_context
-from issuer.awarding import CredentialFilter
+from issuer.awarding import CredentialFilter, find_credential
 from issuer.errors import InvalidInputError, NotFoundError
 from issuer.models import AuditEventRecord, CredentialKind, CredentialRecord
 from issuer.oauth import REVOKE_SCOPE as REVOKE
@@ -45,7 +45,8 @@ def _actor() -> str:
 def _change(credential_id: uuid.UUID, action: StatusAction,
             reason: str | None) -> tuple[Response, int]:
     provider = current_provider(REVOKE)
-    record = find_award(provider, credential_id)
+    # Awards and VC-API credentials alike (a VC-API credential with a urn:uuid id).
+    record = find_credential(db_session(), provider, f"urn:uuid:{credential_id}")
     changed = change_status(db_session(), provider, record,
                             StatusChange(action=action, actor=_actor(), reason=reason),
                             issuer_context().list_signer())

@@ -98,6 +98,11 @@ def test_public_documents_are_safe_json_ld(app: Flask, client: FlaskClient,
     for url in urls:
         response = client.get(url.removeprefix(BASE_URL))
         assert response.status_code == 200, url
+        # Keys rotate: caches revalidate every use, cheaply (ETag, 304).
+        assert response.headers["Cache-Control"] == "no-cache"
+        again = client.get(url.removeprefix(BASE_URL),
+                           headers={"If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304
         document = json_of(response)
         nquads = canonicalize(document)
         for method_document in document["verificationMethod"]:

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from badges.data_integrity import add_proof
+from issuer.achievements import AchievementInput, create_achievement
 from issuer.models import CredentialKind, CredentialRecord, IdentifierMethod
 from issuer.problems import PROBLEMS
 from issuer.providers import ProviderInput, active_signing_key, create_provider, find_provider
@@ -87,7 +88,7 @@ def _credential(issuer: str) -> dict[str, Any]:
             "id": "did:example:learner",
             "type": ["AchievementSubject"],
             "achievement": {
-                "id": f"{BASE_URL}/achievements/battery-safety",
+                "id": "https://asa-academy.example/achievements/battery-safety",
                 "type": ["Achievement"],
                 "name": "Battery safety",
                 "description": "High-voltage battery safety.",
@@ -490,3 +491,43 @@ def test_a_provider_presents_as_its_did_web_identity(app: Flask, client: FlaskCl
     assert response.status_code == 200, response.get_data(as_text=True)
     assert _checks(response)["holder"] == ("passed", None)
     assert network.urls == []
+
+
+def test_an_issued_credential_can_be_revoked(app: Flask, client: FlaskClient, token: str,
+                                             issuer_id: str) -> None:
+    issued = _issue(client, token, _credential(issuer_id))
+    assert issued.status_code == 201, issued.get_data(as_text=True)
+    credential = json_of(issued)["verifiableCredential"]
+    entry = credential["credentialStatus"]
+    assert (entry["type"], entry["statusPurpose"]) == ("BitstringStatusListEntry", "revocation")
+    assert client.post("/credentials/verify", json=json_of(issued)).status_code == 200
+    path = f"/api/v1/credentials/{credential['id'].removeprefix('urn:uuid:')}/revoke"
+    revoked = client.post(path, headers=bearer(token), json={"reason": "issued in error"})
+    assert revoked.status_code == 200, revoked.get_data(as_text=True)
+    assert json_of(revoked)["status"] == "revoked"
+    refused = client.post("/credentials/verify", json=json_of(issued))
+    assert refused.status_code == 422
+    checks = {check["id"]: check for check in json_of(refused)["checks"]}
+    assert (checks["status"]["status"], checks["status"]["code"]) == ("failed", "revoked")
+
+
+def test_another_providers_microbadge_is_refused(app: Flask, client: FlaskClient, token: str,
+                                                 issuer_id: str) -> None:
+    with context_of(app).sessions() as session:
+        other = create_provider(session, ProviderInput(slug="beta", name="Beta Academy"),
+                                vault=context_of(app).vault, base_url=BASE_URL,
+                                clock=lambda: START)
+        achievement = create_achievement(session, other, AchievementInput(
+            name="Beta's badge", description="Beta only.", criteria_narrative="Passed."),
+            base_url=BASE_URL,
+            clock=lambda: START)
+        session.commit()
+        foreign = f"{BASE_URL}/achievements/{achievement.public_id}"
+    body = _credential(issuer_id)
+    body["credentialSubject"]["achievement"]["id"] = foreign
+    before = row_counts(app)
+    response = _issue(client, token, body)
+    problem = assert_problem(response, 422, "invalid_credential")
+    assert problem["errors"] == [{"pointer": "/credential/credentialSubject/achievement/id",
+                                  "detail": "is not one of your microbadges on this service"}]
+    assert row_counts(app) == before
