@@ -97,7 +97,7 @@ def _handle_change(args: argparse.Namespace) -> int:
 @reporting_errors
 def _handle_bulk(args: argparse.Namespace) -> int:
     from issuer.admin import change_credential_statuses, load_service_settings
-    from issuer.awarding import CredentialFilter
+    from issuer.credential_queries import CredentialFilter
     from issuer.models import CredentialKind
     from issuer.revocation import StatusAction, StatusChange
 

@@ -20,8 +20,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from issuer.awarding import CredentialFilter, find_credential
 from issuer.clock import Clock, system_clock
+from issuer.credential_queries import CredentialFilter, find_credential
 from issuer.database import (
     create_database_engine,
     current_revision,

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -26,6 +26,7 @@ from badges.json_document import dump_json_object
 from badges.model import AchievementSubject, Evidence, IdentityObject, Result
 from issuer.achievements import achievement_model
 from issuer.clock import Clock
+from issuer.credential_queries import normalise_email
 from issuer.errors import IdempotencyConflictError, InvalidInputError, NotFoundError
 from issuer.key_vault import KeyVault
 from issuer.models import (
@@ -46,12 +47,8 @@ from issuer.status_lists import (
 
 __all__ = [
     "AwardInput",
-    "CredentialFilter",
     "Learner",
     "award_credential",
-    "filtered_credentials",
-    "find_credential",
-    "list_credentials",
     "reissue_credential",
 ]
 
@@ -81,27 +78,11 @@ class AwardInput:
     result: tuple[Result, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CredentialFilter:
-    """Filters of the credential list; all optional, combined with AND."""
-
-    achievement_id: str | None = None
-    learner: str | None = None
-    issued_after: datetime | None = None
-    issued_before: datetime | None = None
-    state: str | None = None
-    kind: CredentialKind | None = None
-
-
-def _normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
 def _subject(achievement: AchievementRecord, base_url: str, data: AwardInput,
              salt: str) -> AchievementSubject:
     identifier: tuple[IdentityObject, ...] = ()
     if data.learner.email is not None:
-        identifier = (IdentityObject.hashed_email(_normalise_email(data.learner.email),
+        identifier = (IdentityObject.hashed_email(normalise_email(data.learner.email),
                                                   salt=salt),)
     return AchievementSubject(id=data.learner.did, identifier=identifier,
                               achievement=achievement_model(base_url, achievement),
@@ -175,7 +156,7 @@ def award_credential(session: Session, provider: ProviderRecord, data: AwardInpu
         achievement_id=achievement.id,
         kind=CredentialKind.AWARD.value,
         state=CredentialState.ACTIVE.value,
-        learner_email=(_normalise_email(data.learner.email)
+        learner_email=(normalise_email(data.learner.email)
                        if data.learner.email is not None else None),
         learner_did=data.learner.did,
         learner_name=data.learner.name,
@@ -256,46 +237,3 @@ def reissue_credential(session: Session, provider: ProviderRecord, record: Crede
     new_record, _ = award_credential(session, provider, _award_input(record), vault=vault,
                                      base_url=base_url, clock=clock, replaces=record)
     return new_record
-
-
-def find_credential(session: Session, provider: ProviderRecord,
-                    credential_id: str) -> CredentialRecord:
-    """One of this provider's credentials by its id. Raises NotFoundError."""
-    record = session.scalar(select(CredentialRecord).where(
-        CredentialRecord.credential_id == credential_id,
-        CredentialRecord.provider_id == provider.id))
-    if record is None:
-        raise NotFoundError(f"no credential {credential_id!r}")
-    return record
-
-
-def filtered_credentials(provider: ProviderRecord,
-                         where: CredentialFilter) -> Select[CredentialRecord]:
-    """The query of the provider's credentials matching `where` (unordered)."""
-    query = select(CredentialRecord).where(CredentialRecord.provider_id == provider.id)
-    if where.achievement_id is not None:
-        query = query.join(AchievementRecord).where(
-            AchievementRecord.public_id == where.achievement_id)
-    if where.learner is not None:
-        learner = where.learner.strip()
-        query = query.where((CredentialRecord.learner_email == _normalise_email(learner))
-                            | (CredentialRecord.learner_did == learner))
-    if where.issued_after is not None:
-        query = query.where(CredentialRecord.issued_at >= where.issued_after)
-    if where.issued_before is not None:
-        query = query.where(CredentialRecord.issued_at < where.issued_before)
-    if where.state is not None:
-        query = query.where(CredentialRecord.state == where.state)
-    if where.kind is not None:
-        query = query.where(CredentialRecord.kind == where.kind.value)
-    return query
-
-
-def list_credentials(session: Session, provider: ProviderRecord, where: CredentialFilter, *,
-                     limit: int, after: int | None = None) -> Sequence[CredentialRecord]:
-    """Up to `limit` credentials, newest first, strictly older than the row id `after`
-    (keyset pagination: stable while credentials are being issued)."""
-    query = filtered_credentials(provider, where)
-    if after is not None:
-        query = query.where(CredentialRecord.id < after)
-    return session.scalars(query.order_by(CredentialRecord.id.desc()).limit(limit)).all()

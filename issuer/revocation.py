@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.status_documents import StatusPurpose
-from issuer.awarding import CredentialFilter, filtered_credentials
+from issuer.credential_queries import CredentialFilter, filtered_credentials
 from issuer.errors import InvalidInputError
 from issuer.models import (
     AuditEventRecord,

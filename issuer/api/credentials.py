@@ -29,15 +29,8 @@ from issuer.api.requests import (
 )
 from issuer.api.tenancy import current_provider
 from issuer.app import db_session, issuer_context
-from issuer.awarding import (
-    AwardInput,
-    CredentialFilter,
-    Learner,
-    award_credential,
-    find_credential,
-    list_credentials,
-    reissue_credential,
-)
+from issuer.awarding import AwardInput, Learner, award_credential, reissue_credential
+from issuer.credential_queries import CredentialFilter, find_credential, list_credentials
 from issuer.errors import InvalidInputError, NotFoundError
 from issuer.models import CredentialKind, CredentialRecord, CredentialState, ProviderRecord
 from issuer.problems import ApiProblem

@@ -18,7 +18,7 @@ from issuer.api.representation import rfc3339
 from issuer.api.requests import Query, json_body, next_page_url, read_body
 from issuer.api.tenancy import current_provider
 from issuer.app import db_session, issuer_context
-from issuer.awarding import CredentialFilter, find_credential
+from issuer.credential_queries import CredentialFilter, find_credential
 from issuer.errors import InvalidInputError, NotFoundError
 from issuer.models import AuditEventRecord, CredentialKind, CredentialRecord
 from issuer.oauth import REVOKE_SCOPE as REVOKE
