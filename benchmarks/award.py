@@ -16,11 +16,15 @@ pair per credential:
   fresh urn:uuid, a salted hashed e-mail and the current time);
 - award: what one award request does in the service layer: a new Session, `writing()`
   (BEGIN IMMEDIATE on SQLite), the provider by id, then `award_credential(...)`, which reads
-  the microbadge, builds, signs, INSERTs and COMMITs the credential; the Session is closed.
+  the microbadge, builds, signs, INSERTs and COMMITs the credential; the Session is closed;
+- bulk: what one bulk request (`POST /api/v1/credentials/bulk`) does in the service layer
+  for a cohort of 100: `award_credentials(...)`, one transaction for all of them; timed per
+  transaction and reported per credential (the transaction's time / 100).
 
-Signs and awards alternate in blocks, so that a disturbance of the (shared) machine hits both
-alike. The overhead of the database path is (award - sign) / sign, on means (throughput) and
-on medians. SQLAlchemy events split an award's time into SQL statements, COMMIT and the rest.
+Signs, awards and bulk awards alternate in blocks, so that a disturbance of the (shared)
+machine hits them alike. The overhead of the database path is (award - sign) / sign, on
+means (throughput) and on medians. SQLAlchemy events split an award's time into SQL
+statements, COMMIT and the rest.
 
 Exit status: 0 on success; 1 when a requested backend could not be run (PostgreSQL not
 reachable: the other backends are still measured); 2 when a benchmark precondition failed
@@ -82,7 +86,7 @@ from issuer.achievements import (
     create_achievement,
     set_achievement_image,
 )
-from issuer.awarding import AwardInput, Learner, award_credential
+from issuer.awarding import AwardInput, Learner, award_credential, award_credentials
 from issuer.clock import system_clock
 from issuer.database import (
     create_database_engine,
@@ -104,6 +108,7 @@ DEFAULT_WARMUP: Final = 100
 QUICK_COUNT: Final = 300
 QUICK_WARMUP: Final = 20
 BLOCK: Final = 500
+BULK: Final = 100  # awards per transaction on the bulk path
 BACKENDS: Final = ("sqlite", "postgresql")
 POSTGRES_URL: Final = os.environ.get(
     "MICROBADGES_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -174,8 +179,14 @@ class BackendResult:
     server: str
     sign: Latency
     award: Latency
+    bulk: Latency  # per credential, from the time of each transaction of BULK awards
     split: DbSplit
     stored: int
+
+    @property
+    def bulk_overhead_mean(self) -> float:
+        """(bulk - sign) / sign on mean times per credential."""
+        return (self.bulk.mean_ms - self.sign.mean_ms) / self.sign.mean_ms
 
     @property
     def overhead_mean(self) -> float:
@@ -194,7 +205,8 @@ class BackendResult:
 
     def to_json(self) -> dict[str, Any]:
         return {"server": self.server, "sign": self.sign.to_json(),
-                "award": self.award.to_json(),
+                "award": self.award.to_json(), "bulk": self.bulk.to_json(),
+                "bulk_overhead_on_means": round(self.bulk_overhead_mean, 4),
                 "overhead_on_means": round(self.overhead_mean, 4),
                 "overhead_on_medians": round(self.overhead_median, 4),
                 "within_target": self.overhead_mean < TARGET_OVERHEAD,
@@ -334,6 +346,18 @@ def award_one(issuer: Issuer, data: AwardInput) -> tuple[CredentialRecord, bool]
                                 base_url=ORIGIN, clock=system_clock)
 
 
+def award_bulk(issuer: Issuer, inputs: Sequence[AwardInput]) -> list[CredentialRecord]:
+    """One bulk request's work in the service layer: its own Session, one transaction."""
+    with issuer.sessions() as session:
+        writing(session)
+        provider = session.get(ProviderRecord, issuer.provider_id)
+        if provider is None:
+            raise BenchmarkError("the provider disappeared")
+        records, _ = award_credentials(session, provider, inputs, vault=issuer.vault,
+                                       base_url=ORIGIN, clock=system_clock)
+        return records
+
+
 def award_request(issuer: Issuer, index: int, phase: str) -> AwardInput:
     """The award request for learner `index` of `phase` (prepared outside the timed
     region, as the API parses it before calling the service layer)."""
@@ -377,6 +401,7 @@ class DbProbe:
     statements: dict[str, list[int]] = field(default_factory=dict)  # label -> [count, ns]
     flush_ns: int = 0
     commit_ns: int = 0
+    paused: bool = False  # the bulk path is not part of the single-award split
     _started: dict[str, int] = field(default_factory=dict)
 
     def attach(self, engine: Engine, sessions: sessionmaker[Session]) -> None:
@@ -397,6 +422,8 @@ class DbProbe:
     def _after_statement(self, _connection: Any, _cursor: Any, statement: str,
                          *_args: Any) -> None:
         elapsed = time.perf_counter_ns() - self._started.pop("statement")
+        if self.paused:
+            return
         entry = self.statements.setdefault(statement_label(statement), [0, 0])
         entry[0] += 1
         entry[1] += elapsed
@@ -409,6 +436,8 @@ class DbProbe:
     def _stop(self, what: str) -> Callable[..., None]:
         def listener(*_args: Any) -> None:
             elapsed = time.perf_counter_ns() - self._started.pop(what)
+            if self.paused:
+                return
             if what == "flush":
                 self.flush_ns += elapsed
             else:
@@ -545,18 +574,34 @@ def run_backend(backend: str, engine: Engine, *, count: int, warmup: int,
     probe.reset()
     sign_ms: list[float] = []
     award_ms: list[float] = []
+    bulk_ms: list[float] = []
+    bulked = 0
     for start in range(0, count, block):
         indexes = range(start, min(count, start + block))
         emails = [learner_email(index, "learner") for index in indexes]
         requests = [award_request(issuer, index, "learner") for index in indexes]
+        cohorts = [[award_request(issuer, index, "bulk") for index in indexes[at:at + BULK]]
+                   for at in range(0, len(indexes), BULK)]
         sign_ms += [_timed(partial(sign_one, signer, email), _expect_signed)
                     for email in emails]
         award_ms += [_timed(partial(award_one, issuer, data), _expect_created)
                      for data in requests]
+        probe.paused = True
+        for cohort in cohorts:
+            elapsed = _timed(partial(award_bulk, issuer, cohort),
+                             partial(_expect_cohort, len(cohort)))
+            bulk_ms.append(elapsed / len(cohort))
+            bulked += len(cohort)
+        probe.paused = False
     split = probe.split(count)
-    stored = check_stored(issuer, 1 + warmup + count)
+    stored = check_stored(issuer, 1 + warmup + count + bulked)
     return BackendResult(backend, server_version(engine), Latency.of(sign_ms),
-                         Latency.of(award_ms), split, stored)
+                         Latency.of(award_ms), Latency.of(bulk_ms), split, stored)
+
+
+def _expect_cohort(size: int, result: object) -> None:
+    if not isinstance(result, list) or len(result) != size:
+        raise BenchmarkError("a bulk award did not store its cohort")
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -614,6 +659,7 @@ def run(backends: Sequence[str], *, count: int, warmup: int, postgres_url: str) 
 
 SIGN_PATH: Final = "sign: build_credential + add_proof, no DB"
 AWARD_PATH: Final = "award: award_credential, 1 transaction each"
+BULK_PATH: Final = f"bulk: award_credentials, {BULK} per transaction"
 
 
 def render_table(results: Results) -> str:
@@ -622,7 +668,8 @@ def render_table(results: Results) -> str:
     header = ("backend", "path", "credentials/s", "median ms", "p95 ms", "mean ms")
     lines = [header]
     for result in results.backends:
-        for path, latency in ((SIGN_PATH, result.sign), (AWARD_PATH, result.award)):
+        for path, latency in ((SIGN_PATH, result.sign), (AWARD_PATH, result.award),
+                              (BULK_PATH, result.bulk)):
             lines.append((result.backend, path, f"{latency.per_second:.1f}",
                           f"{latency.median_ms:.3f}", f"{latency.p95_ms:.3f}",
                           f"{latency.mean_ms:.3f}"))
@@ -641,6 +688,10 @@ def render_table(results: Results) -> str:
         verdict = "within target" if result.overhead_mean < TARGET_OVERHEAD else "OVER target"
         out.append(f"  {result.backend} ({result.server}): {result.overhead_mean:+.1%} on "
                    f"means (throughput), {result.overhead_median:+.1%} on medians: {verdict}")
+        bulk = ("within target" if result.bulk_overhead_mean < TARGET_OVERHEAD
+                else "OVER target")
+        out.append(f"    bulk, {BULK} per transaction: {result.bulk_overhead_mean:+.1%} on "
+                   f"means per credential: {bulk}")
     if results.backends:
         out.append("Where an award's time goes (means per award):")
     for result in results.backends:
@@ -672,7 +723,7 @@ def to_json(results: Results) -> dict[str, Any]:
         "settings": results.settings,
         "machine": results.machine,
         "overhead": "(award - sign) / sign; target < 0.20 on means",
-        "paths": {"sign": SIGN_PATH, "award": AWARD_PATH},
+        "paths": {"sign": SIGN_PATH, "award": AWARD_PATH, "bulk": BULK_PATH},
         "backends": {result.backend: result.to_json() for result in results.backends},
         "skipped": results.skipped,
     }

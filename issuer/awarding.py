@@ -1,4 +1,4 @@
-"""Awarding microbadges: build, sign and store a credential in one transaction.
+"""Awarding microbadges: build, sign and store credentials, one or many per transaction.
 
 The learner appears in the credential as a salted SHA-256 of the e-mail address
 (IdentityObject) and/or a DID. An Idempotency-Key makes retries safe: the same key returns
@@ -23,7 +23,7 @@ from badges.credential import build_credential
 from badges.data_integrity import add_proof
 from badges.errors import InvalidDocumentError
 from badges.json_document import dump_json_object
-from badges.model import AchievementSubject, Evidence, IdentityObject, Result
+from badges.model import Achievement, AchievementSubject, Evidence, IdentityObject, Result
 from issuer.achievements import achievement_model
 from issuer.clock import Clock
 from issuer.credential_queries import normalise_email
@@ -49,6 +49,7 @@ __all__ = [
     "AwardInput",
     "Learner",
     "award_credential",
+    "award_credentials",
     "reissue_credential",
 ]
 
@@ -78,25 +79,47 @@ class AwardInput:
     result: tuple[Result, ...] = ()
 
 
-def _subject(achievement: AchievementRecord, base_url: str, data: AwardInput,
-             salt: str) -> AchievementSubject:
+def _subject(achievement: Achievement, data: AwardInput, salt: str) -> AchievementSubject:
     identifier: tuple[IdentityObject, ...] = ()
     if data.learner.email is not None:
         identifier = (IdentityObject.hashed_email(normalise_email(data.learner.email),
                                                   salt=salt),)
     return AchievementSubject(id=data.learner.did, identifier=identifier,
-                              achievement=achievement_model(base_url, achievement),
-                              result=data.result)
+                              achievement=achievement, result=data.result)
 
 
-def _find_idempotent(session: Session, provider: ProviderRecord, key: str,
-                     digest: str | None) -> CredentialRecord | None:
-    record = session.scalar(select(CredentialRecord).where(
-        CredentialRecord.provider_id == provider.id, CredentialRecord.idempotency_key == key))
-    if record is not None and record.request_digest != digest:
+def _find_idempotent(session: Session, provider: ProviderRecord, keys: Sequence[str],
+                     digest: str | None) -> list[CredentialRecord] | None:
+    """The credentials a retry with these keys had produced (in key order), or None.
+
+    Raises IdempotencyConflictError when the keys were used for another request."""
+    found = {record.idempotency_key: record for record in session.scalars(
+        select(CredentialRecord).where(CredentialRecord.provider_id == provider.id,
+                                       CredentialRecord.idempotency_key.in_(keys)))}
+    if not found:
+        return None
+    if len(found) != len(keys) or any(record.request_digest != digest
+                                      for record in found.values()):
         raise IdempotencyConflictError(
             "this Idempotency-Key was used for a different request; use a new key")
-    return record
+    return [found[key] for key in keys]
+
+
+def _achievements(session: Session, provider: ProviderRecord,
+                  inputs: Sequence[AwardInput]) -> dict[str, AchievementRecord]:
+    """The provider's microbadges the inputs name, in one query. Raises NotFoundError
+    (`index` names the first input whose microbadge is unknown)."""
+    wanted = {data.achievement_id for data in inputs}
+    found = {record.public_id: record for record in session.scalars(
+        select(AchievementRecord).where(AchievementRecord.public_id.in_(wanted),
+                                        AchievementRecord.provider_id == provider.id)
+        .options(joinedload(AchievementRecord.image)))}
+    for index, data in enumerate(inputs):
+        if data.achievement_id not in found:
+            error = NotFoundError(f"no microbadge {data.achievement_id!r}")
+            error.index = index
+            raise error
+    return found
 
 
 def award_credential(session: Session, provider: ProviderRecord, data: AwardInput, *,
@@ -105,88 +128,107 @@ def award_credential(session: Session, provider: ProviderRecord, data: AwardInpu
                      replaces: CredentialRecord | None = None,
                      list_validity: timedelta = DEFAULT_LIST_VALIDITY,
                      ) -> tuple[CredentialRecord, bool]:
-    """Issue one credential and commit. Returns (record, created): `created` is False when
-    the Idempotency-Key had already produced a credential, which is returned instead.
-
-    The credential carries a revocation status entry (and a suspension entry when the
-    provider enabled suspension), allocated in the same transaction; `list_validity` is
-    how long a status list started by this award is signed for.
+    """Issue one credential and commit: `award_credentials` with one award. Returns
+    (record, created): `created` is False when the Idempotency-Key had already produced a
+    credential, which is returned instead; `replaces` becomes superseded by it.
 
     Raises NotFoundError (unknown microbadge), InvalidInputError, IdempotencyConflictError.
     """
-    if idempotency_key is not None:
-        existing = _find_idempotent(session, provider, idempotency_key, request_digest)
+    records, created = award_credentials(
+        session, provider, [data], vault=vault, base_url=base_url, clock=clock,
+        idempotency_keys=None if idempotency_key is None else [idempotency_key],
+        request_digest=request_digest, replaces=replaces, list_validity=list_validity)
+    return records[0], created
+
+
+def award_credentials(session: Session, provider: ProviderRecord,
+                      inputs: Sequence[AwardInput], *, vault: KeyVault, base_url: str,
+                      clock: Clock, idempotency_keys: Sequence[str] | None = None,
+                      request_digest: str | None = None,
+                      replaces: CredentialRecord | None = None,
+                      list_validity: timedelta = DEFAULT_LIST_VALIDITY,
+                      ) -> tuple[list[CredentialRecord], bool]:
+    """Build, sign and store one credential per input in one transaction, and commit: all
+    of them or none. Returns (records, created); with `idempotency_keys` (one per input) a
+    retry returns the credentials first created (created False), never duplicates.
+
+    Each credential carries a revocation status entry (and a suspension entry when the
+    provider enabled suspension), allocated in the same transaction; `list_validity` is
+    how long a status list started here is signed for.
+
+    Raises NotFoundError (unknown microbadge; `index` names the input),
+    InvalidInputError, IdempotencyConflictError.
+    """
+    if not inputs:
+        raise InvalidInputError("no award to make")
+    if replaces is not None and len(inputs) != 1:
+        raise ValueError("only a single award re-issues a credential")
+    if idempotency_keys is not None:
+        if len(idempotency_keys) != len(inputs):
+            raise ValueError("one idempotency key per award")
+        existing = _find_idempotent(session, provider, idempotency_keys, request_digest)
         if existing is not None:
             return existing, False
-    achievement = session.scalar(select(AchievementRecord).where(
-        AchievementRecord.public_id == data.achievement_id,
-        AchievementRecord.provider_id == provider.id)
-        .options(joinedload(AchievementRecord.image)))  # one query, not two
-    if achievement is None:
-        raise NotFoundError(f"no microbadge {data.achievement_id!r}", )
+    achievements = _achievements(session, provider, inputs)
     now = clock()
-    valid_until = (now + timedelta(days=achievement.validity_days)
-                   if achievement.validity_days else None)
-    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    issuer = provider_profile(provider)
+    method, key_pair = active_signing_key(provider, vault)
     allocations = allocate_status_entries(
         session, provider, ListSigner(vault=vault, base_url=base_url, clock=clock,
-                                      validity=list_validity))
-    entries = [entry for _, _, entry in allocations]
-    try:
-        document = build_credential(
-            credential_id=credential_id,
-            issuer=provider_profile(provider),
-            subject=_subject(achievement, base_url, data, secrets.token_hex(_SALT_BYTES)),
-            valid_from=now,
-            valid_until=valid_until,
-            name=achievement.name,
-            description=achievement.description,
-            evidence=data.evidence,
-            awarded_date=now,
-            credential_status=entries[0] if len(entries) == 1 else entries,
-        )
-    except InvalidDocumentError as error:
-        session.rollback()
-        raise InvalidInputError(f"cannot build the credential: {error.message}") from None
-    method, key_pair = active_signing_key(provider, vault)
-    signed = add_proof(document, key_pair, verification_method=method, created=now)
-    record = CredentialRecord(
-        credential_id=credential_id,
-        provider_id=provider.id,
-        achievement_id=achievement.id,
-        kind=CredentialKind.AWARD.value,
-        state=CredentialState.ACTIVE.value,
-        learner_email=(normalise_email(data.learner.email)
-                       if data.learner.email is not None else None),
-        learner_did=data.learner.did,
-        learner_name=data.learner.name,
-        issued_at=now,
-        valid_until=valid_until,
-        verification_method=method,
-        document=dump_json_object(signed),
-        idempotency_key=idempotency_key,
-        request_digest=request_digest,
-        award_input=_award_input_json(data),
-        replaces_id=replaces.id if replaces is not None else None,
-    )
-    record_status_entries(record, allocations)
-    session.add(record)
+                                      validity=list_validity), count=len(inputs))
+    models = {public_id: achievement_model(base_url, record)  # once per microbadge
+              for public_id, record in achievements.items()}
+    records = []
+    for index, data in enumerate(inputs):
+        achievement = achievements[data.achievement_id]
+        valid_until = (now + timedelta(days=achievement.validity_days)
+                       if achievement.validity_days else None)
+        credential_id = f"urn:uuid:{uuid.uuid4()}"
+        entries = [entry for _, _, entry in allocations[index]]
+        try:
+            document = build_credential(
+                credential_id=credential_id, issuer=issuer,
+                subject=_subject(models[data.achievement_id], data,
+                                 secrets.token_hex(_SALT_BYTES)),
+                valid_from=now, valid_until=valid_until, name=achievement.name,
+                description=achievement.description, evidence=data.evidence,
+                awarded_date=now,
+                credential_status=entries[0] if len(entries) == 1 else entries)
+        except InvalidDocumentError as error:
+            session.rollback()
+            raise InvalidInputError(f"cannot build the credential: {error.message}") from None
+        signed = add_proof(document, key_pair, verification_method=method, created=now)
+        record = CredentialRecord(
+            credential_id=credential_id, provider_id=provider.id,
+            achievement_id=achievement.id, kind=CredentialKind.AWARD.value,
+            state=CredentialState.ACTIVE.value,
+            learner_email=(normalise_email(data.learner.email)
+                           if data.learner.email is not None else None),
+            learner_did=data.learner.did, learner_name=data.learner.name, issued_at=now,
+            valid_until=valid_until, verification_method=method,
+            document=dump_json_object(signed),
+            idempotency_key=idempotency_keys[index] if idempotency_keys else None,
+            request_digest=request_digest, award_input=_award_input_json(data),
+            replaces_id=replaces.id if replaces is not None else None)
+        record_status_entries(record, allocations[index])
+        records.append(record)
+    session.add_all(records)
     try:
         session.flush()
         if replaces is not None:
             replaces.state = CredentialState.SUPERSEDED.value
-            replaces.replaced_by_id = record.id
+            replaces.replaced_by_id = records[0].id
         session.commit()
     except IntegrityError:
         session.rollback()
-        if idempotency_key is None:
+        if idempotency_keys is None:
             raise
-        # A concurrent retry with the same key committed first: answer with its credential.
-        existing = _find_idempotent(session, provider, idempotency_key, request_digest)
+        # A concurrent retry with the same keys committed first: answer with its credentials.
+        existing = _find_idempotent(session, provider, idempotency_keys, request_digest)
         if existing is None:
             raise
         return existing, False
-    return record, True
+    return records, True
 
 
 def store_signed_credential(session: Session, provider: ProviderRecord,
@@ -228,12 +270,14 @@ def _award_input(record: CredentialRecord) -> AwardInput:
 
 
 def reissue_credential(session: Session, provider: ProviderRecord, record: CredentialRecord,
-                       *, vault: KeyVault, base_url: str, clock: Clock) -> CredentialRecord:
+                       *, vault: KeyVault, base_url: str, clock: Clock,
+                       list_validity: timedelta = DEFAULT_LIST_VALIDITY) -> CredentialRecord:
     """Issue a fresh credential for the same award (current definition and key) and mark
     the old one superseded. Raises InvalidInputError for a credential already superseded."""
     if record.state != CredentialState.ACTIVE:
         raise InvalidInputError(f"credential {record.credential_id} is {record.state}; "
                                 "only active credentials can be re-issued")
     new_record, _ = award_credential(session, provider, _award_input(record), vault=vault,
-                                     base_url=base_url, clock=clock, replaces=record)
+                                     base_url=base_url, clock=clock, replaces=record,
+                                     list_validity=list_validity)
     return new_record

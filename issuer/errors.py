@@ -40,10 +40,12 @@ class InvalidInputError(IssuerError):
 
 
 class NotFoundError(IssuerError):
-    """No such resource for this provider (another provider's resources are 'not found')."""
+    """No such resource for this provider (another provider's resources are 'not found');
+    `index` names the item of a batch that named it, when there is one."""
 
     code = "not_found"
     status = 404
+    index: int | None = None
 
 
 class ConflictError(IssuerError):

@@ -66,9 +66,10 @@ __all__ = [
 
 LIST_SIZE: Final = MIN_LIST_BITS
 DEFAULT_LIST_VALIDITY: Final = timedelta(days=1)
-# Random draws before falling back to choosing among the listed free positions: with a list
-# 97% full, 32 draws all hit used positions with probability 0.97**32 ≈ 0.38.
+# Rounds of random draws before choosing among the listed free positions (a nearly full
+# list: at 97% full, one index needs ~33 draws on average).
 _RANDOM_DRAWS: Final = 32
+_RANDOM: Final = secrets.SystemRandom()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,10 +96,10 @@ Allocation = tuple[StatusListRecord, int, dict[str, str]]
 """An allocated index: (its list, the index, the credentialStatus entry naming it)."""
 
 
-def allocate_status_entries(session: Session, provider: ProviderRecord,
-                            signer: ListSigner) -> list[Allocation]:
-    """Allocate one index per status purpose of the provider (revocation, then suspension
-    when enabled) in the current transaction: `(list, index, credentialStatus entry)`.
+def allocate_status_entries(session: Session, provider: ProviderRecord, signer: ListSigner,
+                            count: int = 1) -> list[list[Allocation]]:
+    """Allocate, for each of `count` credentials, one index per status purpose of the
+    provider (revocation, then suspension when enabled) in the current transaction.
 
     The caller adds the StatusEntryRecords (`record_status_entries`) in the same
     transaction and commits it; a rollback releases the indexes.
@@ -106,19 +107,24 @@ def allocate_status_entries(session: Session, provider: ProviderRecord,
     purposes = [StatusPurpose.REVOCATION]
     if provider.suspension_enabled:
         purposes.append(StatusPurpose.SUSPENSION)
-    allocations = []
+    allocations: list[list[Allocation]] = [[] for _ in range(count)]
     for purpose in purposes:
-        record = _open_list(session, provider, purpose)
-        if record is None:
-            # Starting a list is serialised on the provider's row, so that processes that
-            # all find the last list full start one new list, not one each.
-            session.refresh(provider, with_for_update={"key_share": True})
-            record = (_open_list(session, provider, purpose)
-                      or _start_list(session, provider, purpose, signer))
-        index = _draw_index(session, record)
-        record.allocated += 1
-        allocations.append((record, index, build_status_entry(
-            list_url=_list_url(signer, provider, record), index=index, purpose=purpose)))
+        position = 0
+        while position < count:  # a batch may fill a list and go on in a new one
+            record = _open_list(session, provider, purpose)
+            if record is None:
+                # Starting a list is serialised on the provider's row, so that processes
+                # that all find the last list full start one new list, not one each.
+                session.refresh(provider, with_for_update={"key_share": True})
+                record = (_open_list(session, provider, purpose)
+                          or _start_list(session, provider, purpose, signer))
+            indexes = _draw_indexes(session, record, count - position)
+            record.allocated += len(indexes)
+            url = _list_url(signer, provider, record)
+            for index in indexes:
+                allocations[position].append((record, index, build_status_entry(
+                    list_url=url, index=index, purpose=purpose)))
+                position += 1
     return allocations
 
 
@@ -152,24 +158,31 @@ def _start_list(session: Session, provider: ProviderRecord, purpose: StatusPurpo
     return record
 
 
-def _draw_index(session: Session, record: StatusListRecord) -> int:
-    """A uniformly random unused index of `record` (whose row lock the caller holds)."""
-
-    def taken(index: int) -> bool:
-        return session.scalar(select(StatusEntryRecord.id).where(
-            StatusEntryRecord.status_list_id == record.id,
-            StatusEntryRecord.status_list_index == index)) is not None
-
+def _draw_indexes(session: Session, record: StatusListRecord, wanted: int) -> list[int]:
+    """Up to `wanted` distinct unused indexes of `record` (whose row lock the caller holds),
+    each uniformly random among the unused ones: random draws, the taken ones refused
+    with one query per round; when the list is nearly full, a choice among the listed
+    free positions."""
+    wanted = min(wanted, record.size - record.allocated)
+    chosen: dict[int, None] = {}  # insertion-ordered
     for _ in range(_RANDOM_DRAWS):
-        index = secrets.randbelow(record.size)
-        if not taken(index):
-            return index
-    used = set(session.scalars(select(StatusEntryRecord.status_list_index).where(
-        StatusEntryRecord.status_list_id == record.id)))
-    free = [index for index in range(record.size) if index not in used]
-    if not free:  # `allocated < size` was checked under the lock
-        raise RuntimeError(f"status list {record.public_id} is full but was offered")
-    return secrets.choice(free)
+        if len(chosen) >= wanted:
+            break
+        candidates = {secrets.randbelow(record.size)
+                      for _ in range(2 * (wanted - len(chosen)))} - chosen.keys()
+        taken = set(session.scalars(select(StatusEntryRecord.status_list_index).where(
+            StatusEntryRecord.status_list_id == record.id,
+            StatusEntryRecord.status_list_index.in_(candidates))))
+        for index in candidates - taken:
+            if len(chosen) < wanted:
+                chosen[index] = None
+    if len(chosen) < wanted:
+        used = set(session.scalars(select(StatusEntryRecord.status_list_index).where(
+            StatusEntryRecord.status_list_id == record.id))) | chosen.keys()
+        free = [index for index in range(record.size) if index not in used]
+        for index in _RANDOM.sample(free, wanted - len(chosen)):
+            chosen[index] = None
+    return list(chosen)
 
 
 def publish_status_list(record: StatusListRecord, provider: ProviderRecord,

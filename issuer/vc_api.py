@@ -176,7 +176,7 @@ def issue_credential() -> Response:
     if "credentialStatus" not in credential and "proof" not in credential:
         # Like every credential of this service, it can be revoked (a credential that
         # brings its own status, or is signed already, is left as it is).
-        allocations = allocate_status_entries(session, provider, context.list_signer())
+        [allocations] = allocate_status_entries(session, provider, context.list_signer())
         entries = [entry for _, _, entry in allocations]
         credential = {**credential,
                       "credentialStatus": entries[0] if len(entries) == 1 else entries}

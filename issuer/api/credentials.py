@@ -29,7 +29,13 @@ from issuer.api.requests import (
 )
 from issuer.api.tenancy import current_provider
 from issuer.app import db_session, issuer_context
-from issuer.awarding import AwardInput, Learner, award_credential, reissue_credential
+from issuer.awarding import (
+    AwardInput,
+    Learner,
+    award_credential,
+    award_credentials,
+    reissue_credential,
+)
 from issuer.credential_queries import CredentialFilter, find_credential, list_credentials
 from issuer.errors import InvalidInputError, NotFoundError
 from issuer.models import CredentialKind, CredentialRecord, CredentialState, ProviderRecord
@@ -91,9 +97,9 @@ def award_input(body: dict[str, Any]) -> AwardInput:
     )
 
 
-def _unknown_achievement() -> ApiProblem:
+def _unknown_achievement(pointer: str = "/achievement") -> ApiProblem:
     return ApiProblem("unknown_achievement", "the provider has no such microbadge",
-                      errors=[{"pointer": "/achievement",
+                      errors=[{"pointer": pointer,
                                "detail": "must be the id (uuid) or URL of one of your "
                                          "microbadges"}])
 
@@ -133,13 +139,48 @@ def award_route() -> tuple[Response, int, dict[str, str]]:
         record, created = award_credential(
             db_session(), provider, data, vault=context.vault, base_url=context.base_url,
             clock=context.clock, idempotency_key=key,
-            request_digest=request_digest(body) if key is not None else None)
+            request_digest=request_digest(body) if key is not None else None,
+            list_validity=context.list_signer().validity)
     except NotFoundError:
         raise _unknown_achievement() from None
     if created:
         return _created(record)
     response, status, headers = _created(record, 200)
     return response, status, {**headers, "Idempotency-Replayed": "true"}
+
+
+@api.post("/credentials/bulk")
+def bulk_award_route() -> tuple[Response, int, dict[str, str]]:
+    """Award up to MAX_BULK microbadges in one transaction (all or none): a cohort at the
+    end of a course. With an Idempotency-Key a retry answers 200 with the credentials
+    first issued."""
+    provider = current_provider(ISSUE)
+    key = idempotency_key()
+    body = json_body("BulkCredentialCreate")
+    inputs = []
+    for index, item in enumerate(body["awards"]):
+        try:
+            inputs.append(award_input(item))
+        except InvalidInputError as error:
+            raise InvalidInputError(error.message,
+                                    pointer=f"/awards/{index}{error.pointer or ''}") from None
+        except ApiProblem:  # the one problem award_input raises: an unknown microbadge
+            raise _unknown_achievement(f"/awards/{index}/achievement") from None
+    context = issuer_context()
+    try:
+        records, created = award_credentials(
+            db_session(), provider, inputs, vault=context.vault, base_url=context.base_url,
+            clock=context.clock, list_validity=context.list_signer().validity,
+            idempotency_keys=None if key is None else [f"{key}#{n}" for n in range(len(inputs))],
+            request_digest=request_digest(body) if key is not None else None)
+    except NotFoundError as error:
+        raise _unknown_achievement(f"/awards/{error.index or 0}/achievement") from None
+    session = db_session()
+    linked = _linked(session, records)
+    page = {"items": [credential_view(record, context.base_url, linked) for record in records]}
+    if created:
+        return jsonify(page), 201, {}
+    return jsonify(page), 200, {"Idempotency-Replayed": "true"}
 
 
 @api.get("/credentials")
@@ -201,5 +242,6 @@ def reissue_route(credential_id: uuid.UUID) -> tuple[Response, int, dict[str, st
     db_session().refresh(record, with_for_update={"key_share": True})
     context = issuer_context()
     new_record = reissue_credential(db_session(), provider, record, vault=context.vault,
-                                    base_url=context.base_url, clock=context.clock)
+                                    base_url=context.base_url, clock=context.clock,
+                                    list_validity=context.list_signer().validity)
     return _created(new_record)

@@ -27,9 +27,11 @@ def test_json_report_of_a_tiny_sqlite_run(capsys: pytest.CaptureFixture[str]) ->
         assert set(sqlite[path]) == {"credentials_per_s", "median_ms", "p95_ms", "mean_ms",
                                      "samples"}
         assert sqlite[path]["samples"] == 3
-    assert {"overhead_on_means", "overhead_on_medians", "within_target"} <= set(sqlite)
-    # The shape check award + 1 warm-up + 3 timed awards, all stored.
-    assert sqlite["credentials_stored"] == 5
+    assert sqlite["bulk"]["samples"] == 1  # one cohort of 3, timed per credential
+    assert {"overhead_on_means", "overhead_on_medians", "within_target",
+            "bulk_overhead_on_means"} <= set(sqlite)
+    # The shape check award + 1 warm-up + 3 timed awards + a cohort of 3, all stored.
+    assert sqlite["credentials_stored"] == 8
     split = sqlite["db_split"]
     assert {"INSERT credentials", "SELECT achievements", "BEGIN IMMEDIATE"} <= set(
         split["by_statement"])
@@ -40,11 +42,12 @@ def test_table_report_of_a_tiny_sqlite_run(capsys: pytest.CaptureFixture[str]) -
     assert main(TINY) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("microbadges award benchmark, ")
-    header, _, *rows = [[cell.strip() for cell in line.split("|")] for line in lines[2:6]]
+    header, _, *rows = [[cell.strip() for cell in line.split("|")] for line in lines[2:7]]
     assert header == ["backend", "path", "credentials/s", "median ms", "p95 ms", "mean ms"]
     assert [row[:2] for row in rows] == [
         ["sqlite", "sign: build_credential + add_proof, no DB"],
-        ["sqlite", "award: award_credential, 1 transaction each"]]
+        ["sqlite", "award: award_credential, 1 transaction each"],
+        ["sqlite", "bulk: award_credentials, 100 per transaction"]]
     assert any(line.startswith("  sqlite (SQLite ") for line in lines)
     assert any(line.startswith("machine: ") for line in lines)
 

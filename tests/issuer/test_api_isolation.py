@@ -43,6 +43,7 @@ BODIES: Final[dict[tuple[str, str], str]] = {
     ("POST", "/api/v1/credentials/<uuid:credential_id>/suspend"): "none",
     ("POST", "/api/v1/credentials/<uuid:credential_id>/unsuspend"): "none",
     ("POST", "/api/v1/credentials/bulk-revoke"): "bulk",
+    ("POST", "/api/v1/credentials/bulk"): "bulk-award",
 }
 
 
@@ -112,7 +113,9 @@ def _request(client: FlaskClient, route: Route, world: World,
                   "learner": {"email": "someone@example.org"}},
         "revoke": {"reason": "isolation test"},
         "bulk": {"filter": {"achievement": world.values["achievement_id"]},
-                 "reason": "isolation test"}}[kind]
+                 "reason": "isolation test"},
+        "bulk-award": {"awards": [{"achievement": world.values["achievement_id"],
+                                   "learner": {"email": "someone@example.org"}}]}}[kind]
     return client.open(path, method=route.method, headers=headers, json=body)
 
 
@@ -144,6 +147,7 @@ def test_another_providers_token_never_reaches_the_data(app: Flask, client: Flas
             assert response.status_code in (403, 404), (where, text)
             assert response.content_type == "application/problem+json", where
         elif route.method == "POST" and route.rule in ("/api/v1/credentials",
+                                                        "/api/v1/credentials/bulk",
                                                         "/api/v1/credentials/bulk-revoke"):
             assert_problem(response, 422, "unknown_achievement")
     filtered = client.get(f"/api/v1/credentials?achievement={world.values['achievement_id']}",
