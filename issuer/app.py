@@ -33,6 +33,7 @@ from issuer.problems import ApiProblem, install_problem_handlers
 from issuer.settings import Settings, SettingsError, load_settings, read_secret
 from issuer.status_lists import ListSigner
 from keys.errors import KeyDecryptionError
+from verifier.http_cache import ResponseCache
 
 __all__ = ["IssuerContext", "create_app", "db_session", "issuer_context"]
 
@@ -50,6 +51,9 @@ class IssuerContext:
     sessions: sessionmaker[Session]
     vault: KeyVault
     clock: Clock
+    # Documents of other origins fetched by VC-API verification, kept as their
+    # Cache-Control allows (status lists, DID documents), shared by the app's threads.
+    response_cache: ResponseCache
 
     @property
     def base_url(self) -> str:
@@ -77,7 +81,8 @@ def create_app(config: Settings | Mapping[str, str] | None = None, *,
         upgrade_database(engine)
     context = IssuerContext(settings=settings, engine=engine,
                             sessions=make_session_factory(engine),
-                            vault=KeyVault(read_secret(settings.secret_file)), clock=clock)
+                            vault=KeyVault(read_secret(settings.secret_file)), clock=clock,
+                            response_cache=ResponseCache(clock=clock))
     _check_secret(context)
     app.extensions[_EXTENSION] = context
     app.config.update(

@@ -142,8 +142,8 @@ def _verifier_options() -> Iterator[VerifierOptions]:
     context = issuer_context()
     with context.sessions() as session:
         own = OwnDocumentFetcher(session, context.base_url)
-        fetcher = ChainedDocumentFetcher([own, _ForeignDocumentFetcher(own,
-                                                                       HttpsDocumentFetcher())])
+        remote = HttpsDocumentFetcher(cache=context.response_cache)
+        fetcher = ChainedDocumentFetcher([own, _ForeignDocumentFetcher(own, remote)])
         yield VerifierOptions(clock=context.clock, fetcher=fetcher)
 
 
