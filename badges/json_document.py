@@ -62,7 +62,7 @@ def parse_json_object(data: str | bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES)
         raise UnsupportedFormatError("input looks like XML or SVG, not JSON: reading "
                                      "credentials baked into SVG badges is not supported yet")
     try:
-        value = json.loads(data, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+        value = json.loads(data, object_pairs_hook=unique_members, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         raise JsonDocumentError(f"malformed JSON: {error}") from None
     except RecursionError:
@@ -89,7 +89,12 @@ def as_list(value: object) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """`json.loads` object hook: one JSON object whose member names are unique (RFC 8259
+    §4 says SHOULD; a repeated name means different things to different parsers).
+
+    Raises JsonDocumentError naming the repeated member.
+    """
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:

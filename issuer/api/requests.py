@@ -23,6 +23,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from badges.datatypes import check_text, parse_datetime
 from badges.errors import InvalidDocumentError
+from badges.json_document import JsonDocumentError, unique_members
 from issuer.api.openapi import json_pointer, schema_errors
 from issuer.app import issuer_context
 from issuer.problems import ApiProblem
@@ -66,12 +67,15 @@ def read_json() -> Any:
     data = read_body()
     try:
         body = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant,
-                          object_pairs_hook=_unique_members)
+                          object_pairs_hook=unique_members)
     except UnicodeDecodeError:
         raise ApiProblem("malformed_json", "the body is not UTF-8 encoded") from None
     except json.JSONDecodeError as error:
         raise ApiProblem("malformed_json", f"the body is not valid JSON: {error.msg} at "
                          f"line {error.lineno} column {error.colno}") from None
+    except JsonDocumentError as error:  # a member name twice
+        raise ApiProblem("malformed_json", f"the body is not acceptable JSON: {error.message}"
+                         ) from None
     except RecursionError:
         raise ApiProblem("malformed_json", "the body nests arrays or objects too deeply"
                          ) from None
@@ -111,17 +115,6 @@ def read_body() -> bytes:
             and request.environ["wsgi.input"].read(1)):
         raise RequestEntityTooLarge()
     return data
-
-
-def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object whose member names are unique (RFC 8259 §4 says SHOULD; a repeated
-    name means different things to different parsers, so it is refused)."""
-    members: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in members:
-            raise ValueError(f"the member name {name!r} appears twice in one object")
-        members[name] = value
-    return members
 
 
 def _refuse_constant(name: str) -> NoReturn:
