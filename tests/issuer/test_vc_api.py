@@ -30,6 +30,7 @@ from tests.issuer.support import (
     json_of,
     register_client,
 )
+from verifier.http_cache import ResponseCache
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 OB = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -51,7 +52,11 @@ class RecordingFetcher:
 @pytest.fixture
 def network(monkeypatch: pytest.MonkeyPatch) -> RecordingFetcher:
     recorder = RecordingFetcher()
-    monkeypatch.setattr("issuer.vc_api.HttpsDocumentFetcher", lambda: recorder)
+    def fetcher(*, cache: ResponseCache | None = None) -> RecordingFetcher:
+        assert isinstance(cache, ResponseCache)  # the app's shared cache
+        return recorder
+
+    monkeypatch.setattr("issuer.vc_api.HttpsDocumentFetcher", fetcher)
     return recorder
 
 
