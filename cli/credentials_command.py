@@ -76,7 +76,7 @@ def _print(args: argparse.Namespace, changed: list[str], unchanged: list[str]) -
     for credential_id in changed:
         print(f"{verb}: {credential_id}")
     for credential_id in unchanged:
-        print(f"unchanged (already {verb}): {credential_id}")
+        print(f"unchanged (nothing to do): {credential_id}")
     print(f"{len(changed)} {verb}, {len(unchanged)} unchanged")
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from issuer.achievements import find_achievement
 from issuer.clock import Clock, system_clock
 from issuer.credential_queries import CredentialFilter, find_credential
 from issuer.database import (
@@ -183,14 +184,17 @@ def change_credential_statuses(settings: Settings, *, provider_slug: str,
     unchanged: list[str] = []
     with _engine(settings) as engine, _sessions_at_head(engine) as session:
         provider = find_provider(session, provider_slug)
+        if where is not None and where.achievement_id is not None:
+            find_achievement(session, provider, where.achievement_id)  # NotFoundError
         if where is not None:
             revoked = revoke_matching(session, provider, where, change, signer,
                                       filter_description=_describe(where))
             return StatusResult([record.credential_id for record in revoked], [])
         for credential_id in credential_ids:
             record = find_credential(session, provider, _urn(credential_id))
+            name = record.credential_id  # read before the transaction ends (and expires it)
             done = change_status(session, provider, record, change, signer)
-            (changed if done else unchanged).append(record.credential_id)
+            (changed if done else unchanged).append(name)
             writing(session)  # the next credential's transaction writes too
     return StatusResult(changed, unchanged)
 

@@ -5,6 +5,7 @@ The reason is kept privately (credential row and audit log): status lists carry 
 so a published list never says who was revoked or why. Each action sets the bits, records
 the new state, re-signs every touched status list and commits once; an action that changes
 nothing (revoking a revoked credential) writes nothing and is not logged.
+
 """
 
 from __future__ import annotations
@@ -141,7 +142,7 @@ def revoke_matching(session: Session, provider: ProviderRecord, where: Credentia
                     change: StatusChange, signer: ListSigner, *,
                     filter_description: dict[str, Any]) -> list[CredentialRecord]:
     """Revoke every credential of the provider that matches `where` and is not revoked yet,
-    in one transaction with one audit event; returns the revoked credentials.
+    in one transaction, with an audit event for each; returns the revoked credentials.
 
     Raises InvalidInputError when more than MAX_BULK_REVOCATIONS match (narrow the filter).
     """
@@ -162,9 +163,12 @@ def revoke_matching(session: Session, provider: ProviderRecord, where: Credentia
     if not matching:
         session.rollback()
         return []
-    session.add(_audit(provider, change, now, credential=None, detail={
-        "filter": filter_description, "count": len(matching),
-        "credentials": [credential.credential_id for credential in matching]}))
+    # One event per credential (so that a credential's history shows it), each naming the
+    # bulk action it was part of.
+    session.add_all(_audit(provider, change, now, credential=credential, detail={
+        "credential": credential.credential_id, "state": credential.state,
+        "bulk": {"filter": filter_description, "count": len(matching)}})
+        for credential in matching)
     _publish(touched, provider, signer)
     session.commit()
     return matching

@@ -41,7 +41,7 @@ from issuer.errors import InvalidInputError, NotFoundError
 from issuer.models import CredentialKind, CredentialRecord, CredentialState, ProviderRecord
 from issuer.problems import ApiProblem
 
-__all__ = ["ISSUE", "READ", "achievement_reference", "award_input", "find_award", "view"]
+__all__ = ["ISSUE", "READ", "achievement_reference", "award_input", "find_issued", "view"]
 
 READ: Final = "credentials:read"
 ISSUE: Final = "credentials:issue"
@@ -212,23 +212,22 @@ def list_route() -> Response:
     return jsonify(page)
 
 
-def find_award(provider: ProviderRecord, credential_id: uuid.UUID) -> CredentialRecord:
-    record = find_credential(db_session(), provider, f"urn:uuid:{credential_id}")
-    if record.kind != CredentialKind.AWARD:
-        raise NotFoundError(f"no microbadge credential urn:uuid:{credential_id}")
-    return record
+def find_issued(provider: ProviderRecord, credential_id: uuid.UUID) -> CredentialRecord:
+    """One of the provider's credentials by the uuid of its urn:uuid id: a microbadge award
+    or a VC-API credential (listing shows awards only). Raises NotFoundError."""
+    return find_credential(db_session(), provider, f"urn:uuid:{credential_id}")
 
 
 @api.get("/credentials/<uuid:credential_id>")
 def get_route(credential_id: uuid.UUID) -> Response:
     """One credential of the provider."""
-    return jsonify(view(find_award(current_provider(READ), credential_id)))
+    return jsonify(view(find_issued(current_provider(READ), credential_id)))
 
 
 @api.get("/credentials/<uuid:credential_id>/document")
 def document_route(credential_id: uuid.UUID) -> Response:
     """The signed credential exactly as stored, byte for byte."""
-    record = find_award(current_provider(READ), credential_id)
+    record = find_issued(current_provider(READ), credential_id)
     return Response(record.document.encode("utf-8"), mimetype=DOCUMENT_MEDIA_TYPE)
 
 
@@ -236,7 +235,7 @@ def document_route(credential_id: uuid.UUID) -> Response:
 def reissue_route(credential_id: uuid.UUID) -> tuple[Response, int, dict[str, str]]:
     """Issue a fresh credential for the same award; the old one becomes superseded."""
     provider = current_provider(ISSUE)
-    record = find_award(provider, credential_id)
+    record = find_issued(provider, credential_id)
     # Hold the row so that a concurrent re-issue sees it superseded (PostgreSQL; SQLite
     # writers are serialised already).
     db_session().refresh(record, with_for_update={"key_share": True})

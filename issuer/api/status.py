@@ -13,12 +13,12 @@ from badges.datatypes import parse_datetime
 from badges.errors import InvalidDocumentError
 from issuer.achievements import find_achievement
 from issuer.api.blueprint import api
-from issuer.api.credentials import READ, achievement_reference, find_award, view
+from issuer.api.credentials import READ, achievement_reference, find_issued, view
 from issuer.api.representation import rfc3339
 from issuer.api.requests import Query, json_body, next_page_url, read_body
 from issuer.api.tenancy import current_provider
 from issuer.app import db_session, issuer_context
-from issuer.credential_queries import CredentialFilter, find_credential
+from issuer.credential_queries import CredentialFilter
 from issuer.errors import InvalidInputError, NotFoundError
 from issuer.models import AuditEventRecord, CredentialKind, CredentialRecord
 from issuer.oauth import REVOKE_SCOPE as REVOKE
@@ -45,8 +45,7 @@ def _actor() -> str:
 def _change(credential_id: uuid.UUID, action: StatusAction,
             reason: str | None) -> tuple[Response, int]:
     provider = current_provider(REVOKE)
-    # Awards and VC-API credentials alike (a VC-API credential with a urn:uuid id).
-    record = find_credential(db_session(), provider, f"urn:uuid:{credential_id}")
+    record = find_issued(provider, credential_id)
     changed = change_status(db_session(), provider, record,
                             StatusChange(action=action, actor=_actor(), reason=reason),
                             issuer_context().list_signer())
@@ -99,8 +98,8 @@ def _timestamp(body: dict[str, Any], name: str) -> Any:
 
 @api.post("/credentials/bulk-revoke")
 def bulk_revoke_route() -> tuple[Response, int]:
-    """Revoke every not yet revoked credential that matches the filter, in one transaction
-    and one audit event."""
+    """Revoke every not yet revoked credential that matches the filter, in one transaction,
+    with an audit event for each."""
     provider = current_provider(REVOKE)
     body = json_body("BulkRevokeRequest")
     given = body["filter"]
@@ -150,7 +149,7 @@ def audit_events_route() -> Response:
     record: CredentialRecord | None = None
     if credential is not None:
         try:
-            record = find_award(provider, uuid.UUID(credential.removeprefix("urn:uuid:")))
+            record = find_issued(provider, uuid.UUID(credential.removeprefix("urn:uuid:")))
         except ValueError:
             query.fail("credential", "must be a credential id (urn:uuid:… or its uuid)")
     query.finish()

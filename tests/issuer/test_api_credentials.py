@@ -277,5 +277,8 @@ def test_only_microbadge_awards_are_listed(app: Flask, client: FlaskClient, tena
         session.commit()
     items = json_of(client.get("/api/v1/credentials", headers=tenant.headers))["items"]
     assert [item["id"] for item in items] == [awarded["id"]]
-    assert_problem(client.get(f"/api/v1/credentials/{vc_api_id}", headers=tenant.headers),
-                   404, "not_found")
+    # ... but a VC-API credential can be read (and revoked) by its id.
+    own = client.get(f"/api/v1/credentials/{vc_api_id}", headers=tenant.headers)
+    assert own.status_code == 200
+    assert json_of(own)["id"] == f"urn:uuid:{vc_api_id}"
+    assert "achievementId" not in json_of(own)

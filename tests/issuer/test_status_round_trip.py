@@ -125,9 +125,21 @@ def test_the_credentials_command(app: Flask, client: FlaskClient, settings: Sett
     assert sorted(json.loads(bulk.stdout)["changed"]) == sorted([first["id"], second["id"]])
     assert _bit(client, revocation)
     events = json_of(client.get("/api/v1/audit-events", headers=tenant.headers))["items"]
-    assert [event["action"] for event in events] == ["revoke", "unsuspend", "suspend"]
+    # The bulk revocation logs an event per credential.
+    assert [event["action"] for event in events] == ["revoke", "revoke", "unsuspend",
+                                                     "suspend"]
     assert all(event["actor"].startswith("cli:") for event in events)
     assert events[0]["reason"] == "session void"
+
+    repeated = _cli(settings, "credentials", "revoke", first["id"], "--provider", "alpha",
+                    "--reason", "again")
+    assert repeated.returncode == 0
+    assert repeated.stdout.splitlines()[0] == f"unchanged (nothing to do): {first['id']}"
+    assert repeated.stderr == ""  # nothing but results: no warning either
+    foreign = _cli(settings, "credentials", "bulk-revoke", "--provider", "alpha",
+                   "--achievement", "00000000-0000-4000-8000-000000000000", "--reason", "x")
+    assert foreign.returncode == 2
+    assert "no microbadge" in foreign.stderr
 
     again = _cli(settings, "credentials", "suspend", first["id"], "--provider", "alpha")
     assert again.returncode == 2

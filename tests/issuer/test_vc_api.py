@@ -4,6 +4,7 @@ presentations; every invalid input in one table; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -510,6 +511,15 @@ def test_an_issued_credential_can_be_revoked(app: Flask, client: FlaskClient, to
     revoked = client.post(path, headers=bearer(token), json={"reason": "issued in error"})
     assert revoked.status_code == 200, revoked.get_data(as_text=True)
     assert json_of(revoked)["status"] == "revoked"
+    own = client.get(path.removesuffix("/revoke"), headers=bearer(token))
+    assert own.status_code == 200
+    assert "achievementId" not in json_of(own)
+    document = client.get(json_of(own)["documentUrl"].removeprefix(BASE_URL),
+                          headers=bearer(token))
+    assert json.loads(document.get_data()) == credential
+    history = client.get(f"/api/v1/audit-events?credential={credential['id']}",
+                         headers=bearer(token))
+    assert [event["action"] for event in json_of(history)["items"]] == ["revoke"]
     refused = client.post("/credentials/verify", json=json_of(issued))
     assert refused.status_code == 422
     checks = {check["id"]: check for check in json_of(refused)["checks"]}
