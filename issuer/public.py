@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from issuer.achievements import achievement_document
 from issuer.app import db_session, issuer_context
-from issuer.database import writing
 from issuer.errors import NotFoundError
 from issuer.identity import build_did_document, build_jwks, build_profile_document
 from issuer.models import AchievementRecord, IdentifierMethod, ImageRecord, ProviderRecord
@@ -135,8 +134,9 @@ def status_list(slug: str, public_id: str) -> Response:
     context = issuer_context()
     signer = context.list_signer()
     if needs_refresh(record, signer):
-        with context.sessions() as session:
-            record = refresh_status_list(writing(session), record.id, signer)
+        list_id = record.id
+        db_session().rollback()  # give back this request's connection first
+        record = refresh_status_list(context.sessions, list_id, signer)
     if record.document is None or record.valid_until is None:  # refresh_status_list signs
         raise RuntimeError(f"status list {public_id} was not signed")
     remaining = int((record.valid_until - signer.clock()).total_seconds())

@@ -158,8 +158,13 @@ def revoke_matching(session: Session, provider: ProviderRecord, where: Credentia
         raise InvalidInputError(f"more than {MAX_BULK_REVOCATIONS} credentials match; narrow "
                                 "the filter and repeat", pointer="/filter")
     now = signer.clock()
-    touched = [record for credential in matching
-               if (record := _apply(session, provider, credential, change, now)) is not None]
+    try:
+        touched = [record for credential in matching
+                   if (record := _apply(session, provider, credential, change, now))
+                   is not None]
+    except InvalidInputError:  # e.g. a credential without a revocation entry
+        session.rollback()
+        raise
     if not matching:
         session.rollback()
         return []

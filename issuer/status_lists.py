@@ -28,7 +28,7 @@ from datetime import timedelta
 from typing import Final
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker, undefer
 
 from badges.data_integrity import add_proof
 from badges.json_document import dump_json_object
@@ -39,6 +39,7 @@ from badges.status_documents import (
 )
 from badges.status_list import MIN_LIST_BITS, get_status, set_status
 from issuer.clock import Clock
+from issuer.database import writing
 from issuer.key_vault import KeyVault
 from issuer.models import (
     CredentialRecord,
@@ -136,7 +137,8 @@ def _open_list(session: Session, provider: ProviderRecord,
         .where(StatusListRecord.provider_id == provider.id,
                StatusListRecord.purpose == purpose.value,
                StatusListRecord.allocated < StatusListRecord.size)
-        .order_by(StatusListRecord.id).limit(1).with_for_update(key_share=True))
+        .order_by(StatusListRecord.id).limit(1).with_for_update(key_share=True)
+        .execution_options(populate_existing=True))  # the locked row, not a cached copy
 
 
 def record_status_entries(credential: CredentialRecord,
@@ -211,20 +213,27 @@ def needs_refresh(record: StatusListRecord, signer: ListSigner) -> bool:
 
 def find_status_list(session: Session, provider: ProviderRecord,
                      public_id: str) -> StatusListRecord | None:
-    """The provider's status list with this public id, if any."""
+    """The provider's status list with this public id, if any, its document and ETag read
+    together (one row version: never an old ETag with a new list)."""
     return session.scalar(select(StatusListRecord).where(
-        StatusListRecord.provider_id == provider.id, StatusListRecord.public_id == public_id))
+        StatusListRecord.provider_id == provider.id, StatusListRecord.public_id == public_id)
+        .options(undefer(StatusListRecord.document)))
 
 
-def refresh_status_list(session: Session, list_id: int,
+def refresh_status_list(sessions: sessionmaker[Session], list_id: int,
                         signer: ListSigner) -> StatusListRecord:
-    """Re-sign the list if it still needs it once its row lock is held, and commit; in a
-    writing session of its own (concurrent readers may race to refresh: one signs)."""
-    record = session.get_one(StatusListRecord, list_id, with_for_update={"key_share": True})
-    if needs_refresh(record, signer):
-        publish_status_list(record, record.provider, signer)
-    session.commit()
-    return record
+    """The list, re-signed if it still needs it once its row lock is held, committed in a
+    writing session of its own (concurrent readers may race: the row lock makes one sign).
+    Callers check `needs_refresh` first."""
+    with sessions() as session:
+        writing(session)
+        record = session.get_one(StatusListRecord, list_id, populate_existing=True,
+                                 with_for_update={"key_share": True})
+        if needs_refresh(record, signer):
+            publish_status_list(record, record.provider, signer)
+        _ = record.document  # loaded before the session closes
+        session.commit()
+        return record
 
 
 def _entry(session: Session, credential: CredentialRecord,

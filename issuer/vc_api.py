@@ -42,7 +42,13 @@ from issuer.models import (
 )
 from issuer.problems import ApiProblem
 from issuer.providers import active_signing_key, find_provider, provider_profile, published_keys
-from issuer.status_lists import Allocation, allocate_status_entries, find_status_list
+from issuer.status_lists import (
+    Allocation,
+    allocate_status_entries,
+    find_status_list,
+    needs_refresh,
+    refresh_status_list,
+)
 from issuer.vc_request import read_issue_request, read_verify_request
 from keys.errors import ResolutionError
 from keys.resolution import DocumentFetcher
@@ -71,12 +77,18 @@ def _did_document(session: Session, provider: ProviderRecord,
 
 def _status_list(session: Session, provider: ProviderRecord,
                  arguments: Mapping[str, Any]) -> object:
-    """The stored signed list, as `public.status_list` serves it (a stale list is reported
-    as what it is: the verifier judges its validity period)."""
+    """The signed list as `public.status_list` serves it: re-signed first when half of its
+    validity has passed (a list nobody fetched for a day would have expired)."""
     record = find_status_list(session, provider, arguments["public_id"])
-    if record is None or record.document is None:
+    if record is None:
         raise ResolutionError(f"no status list {arguments['public_id']!r} of issuer "
                               f"{provider.slug!r} on this service")
+    context = issuer_context()
+    signer = context.list_signer()
+    if needs_refresh(record, signer):
+        record = refresh_status_list(context.sessions, record.id, signer)
+    if record.document is None:  # refresh_status_list signs
+        raise ResolutionError(f"status list {arguments['public_id']!r} is not signed")
     return json.loads(record.document)
 
 

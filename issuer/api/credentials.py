@@ -48,6 +48,7 @@ ISSUE: Final = "credentials:issue"
 DEFAULT_LIMIT: Final = 50
 MAX_LIMIT: Final = 200
 DOCUMENT_MEDIA_TYPE: Final = "application/vc+ld+json"
+MAX_BULK_KEY: Final = 246  # + "bulk:" + "#499" fits credentials.idempotency_key (255)
 _UUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
                           re.IGNORECASE)
 _STATES: Final = tuple(state.value for state in CredentialState)
@@ -156,6 +157,10 @@ def bulk_award_route() -> tuple[Response, int, dict[str, str]]:
     first issued."""
     provider = current_provider(ISSUE)
     key = idempotency_key()
+    if key is not None and len(key) > MAX_BULK_KEY:  # stored as bulk:<key>#<n>, 255 at most
+        raise ApiProblem("invalid_request", "the Idempotency-Key header is too long",
+                         errors=[{"header": "Idempotency-Key", "detail": "has at most "
+                                  f"{MAX_BULK_KEY} characters on a bulk request"}])
     body = json_body("BulkCredentialCreate")
     inputs = []
     for index, item in enumerate(body["awards"]):
@@ -171,7 +176,8 @@ def bulk_award_route() -> tuple[Response, int, dict[str, str]]:
         records, created = award_credentials(
             db_session(), provider, inputs, vault=context.vault, base_url=context.base_url,
             clock=context.clock, list_validity=context.list_signer().validity,
-            idempotency_keys=None if key is None else [f"{key}#{n}" for n in range(len(inputs))],
+            idempotency_keys=None if key is None else [f"bulk:{key}#{n}"
+                                                       for n in range(len(inputs))],
             request_digest=request_digest(body) if key is not None else None)
     except NotFoundError as error:
         raise _unknown_achievement(f"/awards/{error.index or 0}/achievement") from None

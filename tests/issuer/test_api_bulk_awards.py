@@ -65,6 +65,14 @@ def test_a_cohort_is_awarded_in_one_request(client: FlaskClient, tenant: Tenant,
     other = client.post(BULK, headers={**tenant.headers, "Idempotency-Key": "cohort-7"},
                         json={"awards": _awards(ids, 3)})
     assert_problem(other, 422, "idempotency_key_reused")
+    # Keys are per route: a single award with the same key is another request.
+    single = client.post("/api/v1/credentials",
+                         headers={**tenant.headers, "Idempotency-Key": "cohort-7#0"},
+                         json=_awards(ids, 1)[0])
+    assert single.status_code == 201
+    too_long = client.post(BULK, headers={**tenant.headers, "Idempotency-Key": "k" * 247},
+                           json={"awards": _awards(ids, 1)})
+    assert_problem(too_long, 422, "invalid_request")
 
 
 @pytest.mark.parametrize(("change", "pointer", "status", "code"), [

@@ -25,6 +25,7 @@ from tests.issuer.api_setup import assert_problem, row_counts
 from tests.issuer.support import (
     BASE_URL,
     START,
+    TestClock,
     bearer,
     context_of,
     fetch_token,
@@ -546,3 +547,17 @@ def test_another_providers_microbadge_is_refused(app: Flask, client: FlaskClient
     assert problem["errors"] == [{"pointer": "/credential/credentialSubject/achievement/id",
                                   "detail": "is not one of your microbadges on this service"}]
     assert row_counts(app) == before
+
+
+def test_verification_re_signs_the_services_own_stale_list(app: Flask, client: FlaskClient,
+                                                          token: str, issuer_id: str,
+                                                          clock: TestClock) -> None:
+    # Nobody fetched the list's public URL for 23 hours: its stored copy is about to
+    # expire, and VC-API verification re-signs it rather than reading a stale list.
+    issued = _issue(client, token, _credential(issuer_id))
+    assert issued.status_code == 201
+    clock.advance(hours=23)
+    verified = client.post("/credentials/verify", json=json_of(issued))
+    assert verified.status_code == 200, verified.get_data(as_text=True)
+    clock.advance(hours=2)  # past the first signature's validUntil
+    assert client.post("/credentials/verify", json=json_of(issued)).status_code == 200
