@@ -77,6 +77,11 @@ def check_non_empty(value: str, where: str) -> None:
         raise InvalidDocumentError(f"{where} must not be empty")
 
 
+def is_uri(value: object) -> bool:
+    """Whether `value` is a string holding an absolute URI (what `check_uri` requires)."""
+    return isinstance(value, str) and _URI.fullmatch(value) is not None
+
+
 def check_uri(value: str, where: str) -> None:
     """Require an absolute URI (`scheme:rest`, no whitespace). Raises InvalidDocumentError."""
     if _URI.fullmatch(value) is None:

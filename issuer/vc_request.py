@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from badges.datatypes import check_uri, parse_datetime
+from badges.datatypes import is_uri, parse_datetime
 from badges.document_loader import VC_V2
 from badges.errors import InvalidDocumentError
 from badges.json_document import as_list
 from issuer.api.openapi import json_pointer
 from issuer.problems import ApiProblem
+from verifier.structure import is_open_badge
 
 __all__ = ["IssueRequest", "read_issue_request", "read_verify_request"]
 
@@ -29,7 +30,6 @@ MAX_ID_LENGTH: Final = 500  # credentials.credential_id
 # Properties whose every value must name its type (VC Data Model 2.0 §4.11, §5.4-5.7, §4.10).
 _TYPED: Final = ("credentialSchema", "credentialStatus", "refreshService", "termsOfUse",
                  "evidence")
-_OB_TYPES: Final = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 _Errors = list[tuple[str, str]]  # (JSON pointer, what is wrong)
 
 
@@ -102,7 +102,7 @@ def read_issue_request(body: Any, *, issuer_id: str) -> IssueRequest:
                   _check_typed, _check_related, _check_texts, _check_proof):
         check(credential, errors)
     valid_until = _check_validity(credential, errors)
-    if "validFrom" not in credential and _OB_TYPES & set(as_list(credential.get("type"))):
+    if "validFrom" not in credential and is_open_badge(credential):
         errors.append(("/validFrom", "is required for Open Badges 3.0 credentials (OB 3.0 "
                                      "AchievementCredential)"))
     if errors:
@@ -114,16 +114,6 @@ def read_issue_request(body: Any, *, issuer_id: str) -> IssueRequest:
                                            f"client signs for the issuer {issuer_id}")],
                       expected_issuer=issuer_id)
     return IssueRequest(dict(credential), valid_until)
-
-
-def _is_url(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        check_uri(value, "value")
-    except InvalidDocumentError:
-        return False
-    return True
 
 
 def _issuer_id(credential: Mapping[str, Any]) -> object:
@@ -153,7 +143,7 @@ def _check_type(credential: Mapping[str, Any], errors: _Errors) -> None:
 def _check_id(credential: Mapping[str, Any], errors: _Errors) -> None:
     if "id" not in credential:
         return
-    if not _is_url(credential["id"]):
+    if not is_uri(credential["id"]):
         errors.append(("/id", "must be a URL"))
     elif len(credential["id"]) > MAX_ID_LENGTH:
         errors.append(("/id", f"must not be longer than {MAX_ID_LENGTH} characters"))
@@ -162,9 +152,9 @@ def _check_id(credential: Mapping[str, Any], errors: _Errors) -> None:
 def _check_issuer(credential: Mapping[str, Any], errors: _Errors) -> None:
     if "issuer" not in credential:
         errors.append(("/issuer", "is required"))
-    elif isinstance(credential["issuer"], dict) and not _is_url(credential["issuer"].get("id")):
+    elif isinstance(credential["issuer"], dict) and not is_uri(credential["issuer"].get("id")):
         errors.append(("/issuer/id", "must be a URL"))
-    elif not isinstance(credential["issuer"], dict) and not _is_url(credential["issuer"]):
+    elif not isinstance(credential["issuer"], dict) and not is_uri(credential["issuer"]):
         errors.append(("/issuer", "must be a URL or an object with a URL id"))
 
 
@@ -210,7 +200,7 @@ def _check_typed(credential: Mapping[str, Any], errors: _Errors) -> None:
             if not types or not all(isinstance(item, str) for item in types):
                 errors.append((f"{where}/type", "is required (a string or an array of "
                                                 "strings)"))
-            if name == "credentialSchema" and not _is_url(entry.get("id")):
+            if name == "credentialSchema" and not is_uri(entry.get("id")):
                 errors.append((f"{where}/id", "is required and must be a URL"))
 
 
@@ -222,7 +212,7 @@ def _check_related(credential: Mapping[str, Any], errors: _Errors) -> None:
     seen: set[str] = set()
     for where, entry in _entries(credential, "relatedResource", errors):
         resource = entry.get("id")
-        if not isinstance(resource, str) or not _is_url(resource):
+        if not isinstance(resource, str) or not is_uri(resource):
             errors.append((f"{where}/id", "is required and must be a URL"))
         elif resource in seen:
             errors.append((f"{where}/id", f"{resource} is listed twice"))

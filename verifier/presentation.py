@@ -23,9 +23,8 @@ from dataclasses import replace
 from typing import Any, Final
 
 from badges.data_integrity import ProofError, document_proofs, proof_suite
-from badges.datatypes import check_uri
+from badges.datatypes import is_uri
 from badges.document_loader import VC_V1, VC_V2
-from badges.errors import InvalidDocumentError
 from badges.json_document import JsonDocumentError, as_list, parse_json_object
 from keys.verification_method import VerificationMethod
 from verifier.presentation_report import (
@@ -102,16 +101,6 @@ def _parse(data: str | bytes | Mapping[str, Any]) -> dict[str, Any]:
     return parse_json_object(data, max_bytes=MAX_CREDENTIAL_BYTES)
 
 
-def _is_url(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        check_uri(value, "value")
-    except InvalidDocumentError:
-        return False
-    return True
-
-
 def _holder_id(document: Mapping[str, Any]) -> str | None:
     """The holder's id (the holder is a URL or an object with an `id`)."""
     holder = document.get("holder")
@@ -130,9 +119,9 @@ def _check_structure(document: Mapping[str, Any]) -> PresentationCheck:
                          f"@context must start with {VC_V2} (or {VC_V1} for VCDM 1.1)"))
     if "VerifiablePresentation" not in as_list(document.get("type")):
         problems.append(("invalid_type", "type must include VerifiablePresentation"))
-    if "id" in document and not _is_url(document["id"]):
+    if "id" in document and not is_uri(document["id"]):
         problems.append(("invalid_property", "id must be a URL"))
-    if "holder" in document and not _is_url(_holder_id(document)):
+    if "holder" in document and not is_uri(_holder_id(document)):
         problems.append(("invalid_holder", "holder must be a URL or an object with a URL id"))
     credentials = document.get("verifiableCredential")
     if credentials is not None and not all(

@@ -351,6 +351,9 @@ CASES: list[tuple[str, Body, int, str, list[str] | None, dict[str, Any]]] = [
      ["/credential/name"], {}),
     ("Open Badge without validFrom", _with(validFrom=None), 422, "invalid_credential",
      ["/credential/validFrom"], {}),
+    ("a type that is an object, no validFrom", _with(
+        type=["VerifiableCredential", {"id": "x"}], validFrom=None), 422,
+     "invalid_credential", ["/credential/type"], {}),
 ]
 
 
