@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 from alembic.util import CommandError
@@ -177,9 +176,8 @@ def change_credential_statuses(settings: Settings, *, provider_slug: str,
 
     Raises DatabaseError, NotFoundError (provider or credential), InvalidInputError.
     """
-    signer = ListSigner(vault=KeyVault(read_secret(settings.secret_file)),
-                        base_url=settings.base_url, clock=clock,
-                        validity=timedelta(seconds=settings.status_list_validity))
+    signer = ListSigner.for_settings(settings, vault=KeyVault(read_secret(settings.secret_file)),
+                                     clock=clock)
     changed: list[str] = []
     unchanged: list[str] = []
     with _engine(settings) as engine, _sessions_at_head(engine) as session:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Final, cast
 
@@ -62,8 +61,7 @@ class IssuerContext:
 
     def list_signer(self) -> ListSigner:
         """What signing this service's status list credentials needs."""
-        return ListSigner(vault=self.vault, base_url=self.base_url, clock=self.clock,
-                          validity=timedelta(seconds=self.settings.status_list_validity))
+        return ListSigner.for_settings(self.settings, vault=self.vault, clock=self.clock)
 
 
 def create_app(config: Settings | Mapping[str, str] | None = None, *,

@@ -48,6 +48,7 @@ from issuer.models import (
     StatusListRecord,
 )
 from issuer.providers import active_signing_key
+from issuer.settings import Settings
 
 __all__ = [
     "DEFAULT_LIST_VALIDITY",
@@ -82,6 +83,13 @@ class ListSigner:
     base_url: str
     clock: Clock
     validity: timedelta = DEFAULT_LIST_VALIDITY
+
+    @classmethod
+    def for_settings(cls, settings: Settings, *, vault: KeyVault,
+                     clock: Clock) -> ListSigner:
+        """The signer of a service with these settings (origin, list validity)."""
+        return cls(vault=vault, base_url=settings.base_url, clock=clock,
+                   validity=timedelta(seconds=settings.status_list_validity))
 
 
 def status_list_path(slug: str, public_id: str) -> str:

@@ -20,9 +20,9 @@ from issuer.api.tenancy import current_provider
 from issuer.app import db_session, issuer_context
 from issuer.credential_queries import CredentialFilter
 from issuer.errors import InvalidInputError, NotFoundError
-from issuer.models import AuditEventRecord, CredentialKind, CredentialRecord
+from issuer.models import AuditEventRecord, CredentialKind, CredentialRecord, ProviderRecord
 from issuer.oauth import REVOKE_SCOPE as REVOKE
-from issuer.oauth import require_token
+from issuer.oauth import current_client
 from issuer.problems import ApiProblem
 from issuer.revocation import (
     StatusAction,
@@ -39,12 +39,14 @@ MAX_LIMIT: Final = 200
 
 
 def _actor() -> str:
-    return f"client:{require_token().client_id}"
+    client = current_client()  # authenticated by current_provider
+    if client is None:
+        raise RuntimeError("a status change without an authenticated client")
+    return f"client:{client.client_id}"
 
 
-def _change(credential_id: uuid.UUID, action: StatusAction,
+def _change(provider: ProviderRecord, credential_id: uuid.UUID, action: StatusAction,
             reason: str | None) -> tuple[Response, int]:
-    provider = current_provider(REVOKE)
     record = find_issued(provider, credential_id)
     changed = change_status(db_session(), provider, record,
                             StatusChange(action=action, actor=_actor(), reason=reason),
@@ -57,25 +59,25 @@ def _change(credential_id: uuid.UUID, action: StatusAction,
 @api.post("/credentials/<uuid:credential_id>/revoke")
 def revoke_route(credential_id: uuid.UUID) -> tuple[Response, int]:
     """Revoke a credential (final). The reason is kept privately, never published."""
-    current_provider(REVOKE)
+    provider = current_provider(REVOKE)  # before the body is read
     body = json_body("RevokeRequest")
-    return _change(credential_id, StatusAction.REVOKE, body["reason"])
+    return _change(provider, credential_id, StatusAction.REVOKE, body["reason"])
 
 
 @api.post("/credentials/<uuid:credential_id>/suspend")
 def suspend_route(credential_id: uuid.UUID) -> tuple[Response, int]:
     """Suspend a credential issued with a suspension entry."""
-    current_provider(REVOKE)
+    provider = current_provider(REVOKE)
     body = _optional_body("SuspendRequest")
-    return _change(credential_id, StatusAction.SUSPEND, body.get("reason"))
+    return _change(provider, credential_id, StatusAction.SUSPEND, body.get("reason"))
 
 
 @api.post("/credentials/<uuid:credential_id>/unsuspend")
 def unsuspend_route(credential_id: uuid.UUID) -> tuple[Response, int]:
     """Lift a suspension: the credential verifies again."""
-    current_provider(REVOKE)
+    provider = current_provider(REVOKE)
     body = _optional_body("SuspendRequest")
-    return _change(credential_id, StatusAction.UNSUSPEND, body.get("reason"))
+    return _change(provider, credential_id, StatusAction.UNSUSPEND, body.get("reason"))
 
 
 def _optional_body(schema_name: str) -> dict[str, Any]:

@@ -24,7 +24,8 @@ def current_provider(scope: str) -> ProviderRecord:
     if client.provider_id is None:
         raise ApiProblem("forbidden", "operator clients manage providers; this route needs "
                          "the token of a provider's client")
-    require_token(scope)
+    if scope not in client.scope:
+        require_token(scope)  # raises insufficient_scope, with its challenge
     provider = db_session().get(ProviderRecord, client.provider_id)
     if provider is None:  # the foreign key makes this impossible; never fall through
         raise ApiProblem("forbidden", "the client's provider no longer exists")

@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from issuer.app import create_app
@@ -18,10 +17,9 @@ from issuer.models import AchievementRecord, ApiClientRecord, ProviderRecord
 from issuer.oauth import secret_matches
 from issuer.seed import DEMO_SLUG, demo_clients, seed_demo
 from issuer.settings import Settings, SettingsError
-from keys.errors import ResolutionError
 from tests.issuer.support import (
-    BASE_URL,
     ApiClient,
+    ServiceFetcher,
     TestClock,
     bearer,
     context_of,
@@ -145,22 +143,6 @@ def test_the_demo_provider_and_its_microbadges(demo_app: Flask,
     assert "http://data.europa.eu/snb/eqf/4" in urls
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class _ServiceFetcher:
-    """Reads the service's public documents through the test client, nothing else."""
-
-    client: FlaskClient
-
-    def fetch_json(self, url: str) -> object:
-        parts = urlsplit(url)
-        if f"{parts.scheme}://{parts.netloc}" != BASE_URL:
-            raise ResolutionError(f"not a URL of the service under test: {url}")
-        response = self.client.get(parts.path)
-        if response.status_code != 200:
-            raise ResolutionError(f"{url} answered {response.status_code}")
-        return response.get_json(force=True)
-
-
 def test_every_demo_microbadge_can_be_awarded_and_verifies(demo_app: Flask,
                                                            clock: TestClock) -> None:
     provider_client, _ = demo_clients(context_of(demo_app))
@@ -175,7 +157,7 @@ def test_every_demo_microbadge_can_be_awarded_and_verifies(demo_app: Flask,
         document = client.get(urlsplit(json_of(awarded)["documentUrl"]).path,
                               headers=bearer(token))
         report = verify_credential(document.get_data(), VerifierOptions(
-            clock=clock, fetcher=_ServiceFetcher(client), require_issuer=True))
+            clock=clock, fetcher=ServiceFetcher(client), require_issuer=True))
         assert report.verified, report.to_json()
 
 
