@@ -98,7 +98,7 @@ from issuer.images import store_image
 from issuer.key_vault import KeyVault
 from issuer.models import AchievementRecord, CredentialRecord, ProviderRecord
 from issuer.providers import ProviderInput, active_signing_key, create_provider, provider_profile
-from issuer.status_lists import LIST_SIZE, status_list_path
+from issuer.status_lists import LIST_SIZE, ListSigner, status_list_path
 from keys.key_pair import KeyPair
 from keys.public_key import PublicKey
 from tests.samples import ORIGIN, realistic_microbadge
@@ -235,6 +235,11 @@ class Issuer:
     provider_id: int
     achievement_id: str
 
+    @property
+    def signer(self) -> ListSigner:
+        """Keys, origin and clock of the awards (and of the status lists they start)."""
+        return ListSigner(vault=self.vault, base_url=ORIGIN, clock=system_clock)
+
 
 @cache
 def badge_png(side: int = 256, speckled: float = 0.4) -> bytes:
@@ -342,8 +347,7 @@ def award_one(issuer: Issuer, data: AwardInput) -> tuple[CredentialRecord, bool]
         provider = session.get(ProviderRecord, issuer.provider_id)
         if provider is None:
             raise BenchmarkError("the provider disappeared")
-        return award_credential(session, provider, data, vault=issuer.vault,
-                                base_url=ORIGIN, clock=system_clock)
+        return award_credential(session, provider, data, issuer.signer)
 
 
 def award_bulk(issuer: Issuer, inputs: Sequence[AwardInput]) -> list[CredentialRecord]:
@@ -353,8 +357,7 @@ def award_bulk(issuer: Issuer, inputs: Sequence[AwardInput]) -> list[CredentialR
         provider = session.get(ProviderRecord, issuer.provider_id)
         if provider is None:
             raise BenchmarkError("the provider disappeared")
-        records, _ = award_credentials(session, provider, inputs, vault=issuer.vault,
-                                       base_url=ORIGIN, clock=system_clock)
+        records, _ = award_credentials(session, provider, inputs, issuer.signer)
         return records
 
 

@@ -114,8 +114,7 @@ def award(service: Service, number: int) -> CredentialRecord:
             session, provider,
             AwardInput(achievement_id=service.achievement_id,
                        learner=Learner(email=f"learner{number}@example.org")),
-            vault=service.context.vault, base_url=service.base_url,
-            clock=service.context.clock)
+            service.context.list_signer())
         return record
 
 

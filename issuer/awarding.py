@@ -25,10 +25,8 @@ from badges.errors import InvalidDocumentError
 from badges.json_document import dump_json_object
 from badges.model import Achievement, AchievementSubject, Evidence, IdentityObject, Result
 from issuer.achievements import achievement_model
-from issuer.clock import Clock
 from issuer.credential_queries import normalise_email
 from issuer.errors import IdempotencyConflictError, InvalidInputError, NotFoundError
-from issuer.key_vault import KeyVault
 from issuer.models import (
     AchievementRecord,
     CredentialKind,
@@ -38,7 +36,6 @@ from issuer.models import (
 )
 from issuer.providers import active_signing_key, provider_profile
 from issuer.status_lists import (
-    DEFAULT_LIST_VALIDITY,
     Allocation,
     ListSigner,
     allocate_status_entries,
@@ -122,11 +119,10 @@ def _achievements(session: Session, provider: ProviderRecord,
     return found
 
 
-def award_credential(session: Session, provider: ProviderRecord, data: AwardInput, *,
-                     vault: KeyVault, base_url: str, clock: Clock,
-                     idempotency_key: str | None = None, request_digest: str | None = None,
+def award_credential(session: Session, provider: ProviderRecord, data: AwardInput,
+                     signer: ListSigner, *, idempotency_key: str | None = None,
+                     request_digest: str | None = None,
                      replaces: CredentialRecord | None = None,
-                     list_validity: timedelta = DEFAULT_LIST_VALIDITY,
                      ) -> tuple[CredentialRecord, bool]:
     """Issue one credential and commit: `award_credentials` with one award. Returns
     (record, created): `created` is False when the Idempotency-Key had already produced a
@@ -135,26 +131,25 @@ def award_credential(session: Session, provider: ProviderRecord, data: AwardInpu
     Raises NotFoundError (unknown microbadge), InvalidInputError, IdempotencyConflictError.
     """
     records, created = award_credentials(
-        session, provider, [data], vault=vault, base_url=base_url, clock=clock,
+        session, provider, [data], signer,
         idempotency_keys=None if idempotency_key is None else [idempotency_key],
-        request_digest=request_digest, replaces=replaces, list_validity=list_validity)
+        request_digest=request_digest, replaces=replaces)
     return records[0], created
 
 
 def award_credentials(session: Session, provider: ProviderRecord,
-                      inputs: Sequence[AwardInput], *, vault: KeyVault, base_url: str,
-                      clock: Clock, idempotency_keys: Sequence[str] | None = None,
+                      inputs: Sequence[AwardInput], signer: ListSigner, *,
+                      idempotency_keys: Sequence[str] | None = None,
                       request_digest: str | None = None,
                       replaces: CredentialRecord | None = None,
-                      list_validity: timedelta = DEFAULT_LIST_VALIDITY,
                       ) -> tuple[list[CredentialRecord], bool]:
     """Build, sign and store one credential per input in one transaction, and commit: all
     of them or none. Returns (records, created); with `idempotency_keys` (one per input) a
     retry returns the credentials first created (created False), never duplicates.
 
     Each credential carries a revocation status entry (and a suspension entry when the
-    provider enabled suspension), allocated in the same transaction; `list_validity` is
-    how long a status list started here is signed for.
+    provider enabled suspension), allocated in the same transaction; `signer` holds the
+    provider keys, the public origin, the clock and the validity of a list started here.
 
     Raises NotFoundError (unknown microbadge; `index` names the input),
     InvalidInputError, IdempotencyConflictError.
@@ -170,13 +165,11 @@ def award_credentials(session: Session, provider: ProviderRecord,
         if existing is not None:
             return existing, False
     achievements = _achievements(session, provider, inputs)
-    now = clock()
+    now = signer.clock()
     issuer = provider_profile(provider)
-    method, key_pair = active_signing_key(provider, vault)
-    allocations = allocate_status_entries(
-        session, provider, ListSigner(vault=vault, base_url=base_url, clock=clock,
-                                      validity=list_validity), count=len(inputs))
-    models = {public_id: achievement_model(base_url, record)  # once per microbadge
+    method, key_pair = active_signing_key(provider, signer.vault)
+    allocations = allocate_status_entries(session, provider, signer, count=len(inputs))
+    models = {public_id: achievement_model(signer.base_url, record)  # once per microbadge
               for public_id, record in achievements.items()}
     records = []
     for index, data in enumerate(inputs):
@@ -270,14 +263,12 @@ def _award_input(record: CredentialRecord) -> AwardInput:
 
 
 def reissue_credential(session: Session, provider: ProviderRecord, record: CredentialRecord,
-                       *, vault: KeyVault, base_url: str, clock: Clock,
-                       list_validity: timedelta = DEFAULT_LIST_VALIDITY) -> CredentialRecord:
+                       signer: ListSigner) -> CredentialRecord:
     """Issue a fresh credential for the same award (current definition and key) and mark
     the old one superseded. Raises InvalidInputError for a credential already superseded."""
     if record.state != CredentialState.ACTIVE:
         raise InvalidInputError(f"credential {record.credential_id} is {record.state}; "
                                 "only active credentials can be re-issued")
-    new_record, _ = award_credential(session, provider, _award_input(record), vault=vault,
-                                     base_url=base_url, clock=clock, replaces=record,
-                                     list_validity=list_validity)
+    new_record, _ = award_credential(session, provider, _award_input(record), signer,
+                                     replaces=record)
     return new_record

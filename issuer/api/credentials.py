@@ -138,10 +138,8 @@ def award_route() -> tuple[Response, int, dict[str, str]]:
     context = issuer_context()
     try:
         record, created = award_credential(
-            db_session(), provider, data, vault=context.vault, base_url=context.base_url,
-            clock=context.clock, idempotency_key=key,
-            request_digest=request_digest(body) if key is not None else None,
-            list_validity=context.list_signer().validity)
+            db_session(), provider, data, context.list_signer(), idempotency_key=key,
+            request_digest=request_digest(body) if key is not None else None)
     except NotFoundError:
         raise _unknown_achievement() from None
     if created:
@@ -174,8 +172,7 @@ def bulk_award_route() -> tuple[Response, int, dict[str, str]]:
     context = issuer_context()
     try:
         records, created = award_credentials(
-            db_session(), provider, inputs, vault=context.vault, base_url=context.base_url,
-            clock=context.clock, list_validity=context.list_signer().validity,
+            db_session(), provider, inputs, context.list_signer(),
             idempotency_keys=None if key is None else [f"bulk:{key}#{n}"
                                                        for n in range(len(inputs))],
             request_digest=request_digest(body) if key is not None else None)
@@ -246,7 +243,5 @@ def reissue_route(credential_id: uuid.UUID) -> tuple[Response, int, dict[str, st
     # writers are serialised already).
     db_session().refresh(record, with_for_update={"key_share": True})
     context = issuer_context()
-    new_record = reissue_credential(db_session(), provider, record, vault=context.vault,
-                                    base_url=context.base_url, clock=context.clock,
-                                    list_validity=context.list_signer().validity)
+    new_record = reissue_credential(db_session(), provider, record, context.list_signer())
     return _created(new_record)

@@ -21,6 +21,7 @@ from issuer.database import create_database_engine, make_session_factory, writin
 from issuer.key_vault import KeyVault
 from issuer.models import CredentialRecord, ProviderRecord, StatusEntryRecord, StatusListRecord
 from issuer.settings import Settings, read_secret
+from issuer.status_lists import ListSigner
 from tests.issuer.api_setup import create_achievement, create_tenant, operator_token
 from tests.issuer.conftest import empty_postgres_schema
 from tests.issuer.support import BASE_URL
@@ -44,7 +45,7 @@ def _worker(database_url: str, secret_file: str, provider_id: int, achievement_i
                 award_credential(session, provider, AwardInput(
                     achievement_id=achievement_id,
                     learner=Learner(email=f"w{worker}-{number}@example.org")),
-                    vault=vault, base_url=BASE_URL, clock=system_clock)
+                    ListSigner(vault=vault, base_url=BASE_URL, clock=system_clock))
     finally:
         engine.dispose()
     return AWARDS_PER_WORKER
