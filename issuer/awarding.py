@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -39,7 +39,7 @@ from issuer.status_lists import (
     Allocation,
     ListSigner,
     allocate_status_entries,
-    record_status_entries,
+    insert_status_entries,
 )
 
 __all__ = [
@@ -171,7 +171,7 @@ def award_credentials(session: Session, provider: ProviderRecord,
     allocations = allocate_status_entries(session, provider, signer, count=len(inputs))
     models = {public_id: achievement_model(signer.base_url, record)  # once per microbadge
               for public_id, record in achievements.items()}
-    records = []
+    rows: list[dict[str, Any]] = []
     for index, data in enumerate(inputs):
         achievement = achievements[data.achievement_id]
         valid_until = (now + timedelta(days=achievement.validity_days)
@@ -191,23 +191,26 @@ def award_credentials(session: Session, provider: ProviderRecord,
             session.rollback()
             raise InvalidInputError(f"cannot build the credential: {error.message}") from None
         signed = add_proof(document, key_pair, verification_method=method, created=now)
-        record = CredentialRecord(
-            credential_id=credential_id, provider_id=provider.id,
-            achievement_id=achievement.id, kind=CredentialKind.AWARD.value,
-            state=CredentialState.ACTIVE.value,
-            learner_email=(normalise_email(data.learner.email)
-                           if data.learner.email is not None else None),
-            learner_did=data.learner.did, learner_name=data.learner.name, issued_at=now,
-            valid_until=valid_until, verification_method=method,
-            document=dump_json_object(signed),
-            idempotency_key=idempotency_keys[index] if idempotency_keys else None,
-            request_digest=request_digest, award_input=_award_input_json(data),
-            replaces_id=replaces.id if replaces is not None else None)
-        record_status_entries(record, allocations[index])
-        records.append(record)
-    session.add_all(records)
+        rows.append({
+            "credential_id": credential_id, "provider_id": provider.id,
+            "achievement_id": achievement.id, "kind": CredentialKind.AWARD.value,
+            "state": CredentialState.ACTIVE.value,
+            "learner_email": (normalise_email(data.learner.email)
+                              if data.learner.email is not None else None),
+            "learner_did": data.learner.did, "learner_name": data.learner.name,
+            "issued_at": now, "valid_until": valid_until, "verification_method": method,
+            "document": dump_json_object(signed),
+            "idempotency_key": idempotency_keys[index] if idempotency_keys else None,
+            "request_digest": request_digest, "award_input": _award_input_json(data),
+            "replaces_id": replaces.id if replaces is not None else None})
     try:
-        session.flush()
+        # One INSERT … RETURNING for the batch (SQLAlchemy's insertmanyvalues), not the
+        # unit of work's per-object bookkeeping: the records come back as ORM objects.
+        records = list(session.scalars(
+            insert(CredentialRecord).returning(CredentialRecord, sort_by_parameter_order=True),
+            rows))
+        insert_status_entries(session, [(record.id, allocations[index])
+                                        for index, record in enumerate(records)])
         if replaces is not None:
             replaces.state = CredentialState.SUPERSEDED.value
             replaces.replaced_by_id = records[0].id
@@ -235,8 +238,9 @@ def store_signed_credential(session: Session, provider: ProviderRecord,
         credential_id=str(signed["id"]), provider_id=provider.id, achievement_id=None,
         kind=kind.value, state=CredentialState.ACTIVE.value, issued_at=issued_at,
         valid_until=valid_until, verification_method=method, document=dump_json_object(signed))
-    record_status_entries(record, allocations)
     session.add(record)
+    session.flush()
+    insert_status_entries(session, [(record.id, allocations)])
     session.commit()
     return record
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Final
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker, undefer
 
 from badges.data_integrity import add_proof
@@ -58,9 +58,9 @@ __all__ = [
     "allocate_status_entries",
     "credential_status_bit",
     "find_status_list",
+    "insert_status_entries",
     "needs_refresh",
     "publish_status_list",
-    "record_status_entries",
     "refresh_status_list",
     "set_credential_status_bit",
     "status_list_path",
@@ -110,8 +110,8 @@ def allocate_status_entries(session: Session, provider: ProviderRecord, signer: 
     """Allocate, for each of `count` credentials, one index per status purpose of the
     provider (revocation, then suspension when enabled) in the current transaction.
 
-    The caller adds the StatusEntryRecords (`record_status_entries`) in the same
-    transaction and commits it; a rollback releases the indexes.
+    The caller stores the entries (`insert_status_entries`) in the same transaction
+    and commits it; a rollback releases the indexes.
     """
     purposes = [StatusPurpose.REVOCATION]
     if provider.suspension_enabled:
@@ -149,12 +149,16 @@ def _open_list(session: Session, provider: ProviderRecord,
         .execution_options(populate_existing=True))  # the locked row, not a cached copy
 
 
-def record_status_entries(credential: CredentialRecord,
-                          allocations: Sequence[Allocation]) -> None:
-    """Attach the allocated entries to the credential row being stored."""
-    for record, index, _ in allocations:
-        credential.status_entries.append(
-            StatusEntryRecord(status_list_id=record.id, status_list_index=index))
+def insert_status_entries(session: Session,
+                          credentials: Sequence[tuple[int, Sequence[Allocation]]]) -> None:
+    """Store the allocated entries of credentials already inserted in this transaction,
+    given as (credential row id, its allocations): one executemany, no ORM objects."""
+    rows = [{"credential_id": credential_id, "status_list_id": record.id,
+             "status_list_index": index}
+            for credential_id, allocations in credentials
+            for record, index, _ in allocations]
+    if rows:
+        session.execute(insert(StatusEntryRecord), rows)
 
 
 def _start_list(session: Session, provider: ProviderRecord, purpose: StatusPurpose,
