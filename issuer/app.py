@@ -104,10 +104,12 @@ def create_app(config: Settings | Mapping[str, str] | None = None, *,
 
 def _register_blueprints(app: Flask) -> None:
     from issuer.api import api
+    from issuer.framework_pages import framework_pages
     from issuer.public import public
     from issuer.vc_api import vc_api
 
     app.register_blueprint(public)
+    app.register_blueprint(framework_pages)
     app.register_blueprint(api)
     app.register_blueprint(vc_api)
 

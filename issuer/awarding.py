@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from badges.credential import build_credential
 from badges.data_integrity import add_proof
@@ -29,6 +29,8 @@ from issuer.credential_queries import normalise_email
 from issuer.errors import IdempotencyConflictError, InvalidInputError, NotFoundError
 from issuer.models import (
     AchievementRecord,
+    AchievementSkillRecord,
+    CompetenceRecord,
     CredentialKind,
     CredentialRecord,
     CredentialState,
@@ -110,7 +112,9 @@ def _achievements(session: Session, provider: ProviderRecord,
     found = {record.public_id: record for record in session.scalars(
         select(AchievementRecord).where(AchievementRecord.public_id.in_(wanted),
                                         AchievementRecord.provider_id == provider.id)
-        .options(joinedload(AchievementRecord.image)))}
+        .options(joinedload(AchievementRecord.image),
+                 selectinload(AchievementRecord.skills).joinedload(AchievementSkillRecord.competence)
+                 .joinedload(CompetenceRecord.framework)))}
     for index, data in enumerate(inputs):
         if data.achievement_id not in found:
             error = NotFoundError(f"no microbadge {data.achievement_id!r}")

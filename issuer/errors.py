@@ -6,7 +6,7 @@ never builds HTTP responses itself.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from keys.errors import BadgeError
 
@@ -34,9 +34,13 @@ class InvalidInputError(IssuerError):
     code = "invalid_input"
     status = 422
 
-    def __init__(self, message: str, *, pointer: str | None = None) -> None:
+    def __init__(self, message: str, *, pointer: str | None = None,
+                 errors: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
         self.pointer = pointer
+        # Several problems at once (an import's validation report): each names where it is
+        # (`pointer`, or `row` and `field`) and has a `detail`.
+        self.errors = errors
 
 
 class NotFoundError(IssuerError):

@@ -31,19 +31,23 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.sql.expression import false
+from sqlalchemy.sql.expression import false, text
 
 __all__ = [
     "AccessTokenRecord",
     "AchievementRecord",
+    "AchievementSkillRecord",
     "ApiClientRecord",
     "AuditEventRecord",
     "Base",
+    "CompetenceRecord",
     "CredentialKind",
     "CredentialRecord",
     "CredentialState",
+    "FrameworkRecord",
     "IdentifierMethod",
     "ImageRecord",
+    "JobRoleRecord",
     "KeyState",
     "ProviderRecord",
     "SigningKeyRecord",
@@ -200,7 +204,102 @@ class AchievementRecord(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
+    # The EU micro-credential elements (badges.micro_credential.EuElements).
+    learning_outcomes: Mapped[list[Any]] = mapped_column(JSON, default=list,
+                                                         server_default=text("'[]'"))
+    eqf_level: Mapped[int | None] = mapped_column(Integer)
+    assessment: Mapped[str | None] = mapped_column(String(32))
+    participation: Mapped[str | None] = mapped_column(String(32))
+    quality_assurance: Mapped[str | None] = mapped_column(String(32))
+    quality_assurance_url: Mapped[str | None] = mapped_column(String(2000))
+    supervision: Mapped[str | None] = mapped_column(String(32))
+    prerequisites: Mapped[str | None] = mapped_column(Text)
+    stackability: Mapped[str | None] = mapped_column(Text)
+    further_information: Mapped[str | None] = mapped_column(Text)
+
     image: Mapped[ImageRecord | None] = relationship()
+    skills: Mapped[list[AchievementSkillRecord]] = relationship(
+        order_by="AchievementSkillRecord.id", cascade="all, delete-orphan")
+
+
+class FrameworkRecord(Base):
+    """One version of a skills framework (PASS key competences, DRIVES job roles, …).
+    Versions are immutable once imported: a new version is a new row, so badges aligned
+    to an old version keep resolving. `owner_provider_id` is the provider that imported
+    the slug through the API (None: the operator, through the CLI or the seed)."""
+
+    __tablename__ = "frameworks"
+    __table_args__ = (UniqueConstraint("slug", "version", name="uq_frameworks_slug_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    publisher: Mapped[str | None] = mapped_column(String(200))
+    source_url: Mapped[str | None] = mapped_column(String(2000))
+    alignment_type: Mapped[str] = mapped_column(String(100))
+    levels: Mapped[list[Any]] = mapped_column(JSON)
+    owner_provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"))
+    created_at: Mapped[datetime]
+
+    competences: Mapped[list[CompetenceRecord]] = relationship(
+        back_populates="framework", order_by="CompetenceRecord.id")
+    job_roles: Mapped[list[JobRoleRecord]] = relationship(
+        back_populates="framework", order_by="JobRoleRecord.id")
+
+
+class CompetenceRecord(Base):
+    """A competence or skill of a framework version."""
+
+    __tablename__ = "competences"
+    __table_args__ = (UniqueConstraint("framework_id", "code",
+                                       name="uq_competences_framework_id_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id"))
+    code: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    learning_outcomes: Mapped[list[Any]] = mapped_column(JSON)
+    esco_skills: Mapped[list[Any]] = mapped_column(JSON)
+    eqf_level: Mapped[int | None] = mapped_column(Integer)
+
+    framework: Mapped[FrameworkRecord] = relationship(back_populates="competences")
+
+
+class JobRoleRecord(Base):
+    """A job role of a framework version: the competences it requires, at a level."""
+
+    __tablename__ = "job_roles"
+    __table_args__ = (UniqueConstraint("framework_id", "code",
+                                       name="uq_job_roles_framework_id_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id"))
+    code: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    esco_occupations: Mapped[list[Any]] = mapped_column(JSON)
+    # [{"competence": code, "level": level code}], codes of the same framework version
+    requirements: Mapped[list[Any]] = mapped_column(JSON)
+
+    framework: Mapped[FrameworkRecord] = relationship(back_populates="job_roles")
+
+
+class AchievementSkillRecord(Base):
+    """A microbadge proves a framework competence at a level (what the figures count)."""
+
+    __tablename__ = "achievement_skills"
+    __table_args__ = (UniqueConstraint("achievement_id", "competence_id",
+                                       name="uq_achievement_skills_achievement_id_competence_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    achievement_id: Mapped[int] = mapped_column(ForeignKey("achievements.id"), index=True)
+    competence_id: Mapped[int] = mapped_column(ForeignKey("competences.id"), index=True)
+    level: Mapped[str] = mapped_column(String(32))
+
+    competence: Mapped[CompetenceRecord] = relationship()
 
 
 class CredentialRecord(Base):

@@ -55,7 +55,7 @@ __all__ = [
 
 REVOKE_SCOPE: Final = "credentials:revoke"
 PROVIDER_SCOPES: Final = ("provider", "achievements", "credentials:read", "credentials:issue",
-                          REVOKE_SCOPE)
+                          REVOKE_SCOPE, "frameworks")
 OPERATOR_SCOPES: Final = ("providers",)
 TOKEN_PATH: Final = "/oauth/token"  # noqa: S105 (a path, not a password)
 _REALM: Final = "microbadges"

@@ -91,7 +91,9 @@ def from_badge_error(error: BadgeError) -> ApiProblem:
     if isinstance(error, IssuerError):
         code = error.code if error.code in PROBLEMS else "invalid_input"
         extra: dict[str, Any] = {}
-        if isinstance(error, InvalidInputError) and error.pointer is not None:
+        if isinstance(error, InvalidInputError) and error.errors is not None:
+            extra["errors"] = error.errors
+        elif isinstance(error, InvalidInputError) and error.pointer is not None:
             extra["errors"] = [{"pointer": error.pointer, "detail": error.message}]
         return ApiProblem(code, error.message, status=error.status, **extra)
     return ApiProblem("invalid_input", error.message, error_code=error.code)

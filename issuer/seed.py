@@ -3,8 +3,9 @@
 Seeding is idempotent (what exists is left alone) and safe when several processes start at
 once. The demo API clients' secrets are derived from the service secret (HMAC-SHA256 with a
 fixed label), so `microbadges serve` can print the same working secret on every start while
-the database holds only its hash. The alignments name real framework concepts (PASS key
-competences, ESCO skills, EQF levels) taken from the project's skills sample data.
+the database holds only its hash. The demo framework (PASS key competences, DRIVES job
+roles, ESCO URIs) comes from the project's skills sample data; the microbadges align to it
+and state every EU micro-credential element.
 """
 
 from __future__ import annotations
@@ -12,62 +13,52 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from badges.micro_credential import EuElements
 from badges.model import Address, Alignment
 from badges.vocabulary import AchievementType
-from issuer.achievements import AchievementInput, create_achievement
+from issuer.achievements import AchievementInput, SkillInput, create_achievement
 from issuer.app import IssuerContext
 from issuer.database import writing
+from issuer.frameworks import framework_input_from_json, import_framework
 from issuer.identity import profile_path
 from issuer.models import ApiClientRecord, ProviderRecord
 from issuer.oauth import OPERATOR_SCOPES, PROVIDER_SCOPES, create_client
 from issuer.providers import ProviderInput, create_provider
 from issuer.settings import read_secret
 
-__all__ = ["DEMO_ACHIEVEMENTS", "DEMO_SLUG", "DemoClient", "demo_clients", "seed_demo"]
+__all__ = ["DEMO_ACHIEVEMENTS", "DEMO_FRAMEWORK", "DEMO_SLUG", "DemoClient", "demo_clients",
+           "seed_demo"]
 
 DEMO_SLUG: Final = "demo-academy"
 PROVIDER_CLIENT_ID: Final = "mb_demo_academy"
 OPERATOR_CLIENT_ID: Final = "mb_demo_operator"
 _SECRET_LABEL: Final = b"microbadges demo client secret v1\x00"
 
-# Framework concepts from shared/data/pass-sample.json (copied: the package never reads it).
-_KEY_COMPETENCE_FRAMEWORK: Final = "PASS key competences (local codes)"
-_KEY_COMPETENCES_URL: Final = ("https://automotive-skills-alliance.eu/"
-                               "key-competencies-remain-central-as-the-pass-project-advances/")
+# The demo framework: PASS key competences and DRIVES job roles from
+# shared/data/pass-sample.json (copied into the package: it never reads ../shared).
+DEMO_FRAMEWORK: Final = Path(__file__).parent / "data" / "asa-skills-framework.json"
+_FRAMEWORK: Final = ("asa-skills", "2026.1")
 _ESCO: Final = "ESCO v1.2"
-_EQF: Final = "European Qualifications Framework"
-
-
-def _pass_competence(code: str, name: str, level: str) -> Alignment:
-    return Alignment(target_type="ext:PASSKeyCompetence",
-                     target_framework=_KEY_COMPETENCE_FRAMEWORK, target_name=name,
-                     target_code=code, target_url=_KEY_COMPETENCES_URL,
-                     target_description=f"Level: {level} (DRIVES level scheme)")
-
-
-def _esco_skill(uuid: str, label: str) -> Alignment:
-    return Alignment(target_type="ext:ESCOSkill", target_framework=_ESCO, target_name=label,
-                     target_code=uuid, target_url=f"http://data.europa.eu/esco/skill/{uuid}")
-
-
-def _eqf_level(level: int) -> Alignment:
-    return Alignment(target_type="ext:EQFLevel", target_framework=_EQF,
-                     target_name=f"EQF level {level}", target_code=str(level),
-                     target_url=f"http://data.europa.eu/snb/eqf/{level}")
-
 
 _AUTOMOTIVE_ENGINEER: Final = Alignment(
     target_type="ext:ESCOOccupation", target_framework=_ESCO, target_name="automotive engineer",
     target_code="2144.1.3",
     target_url="http://data.europa.eu/esco/occupation/8d410283-865d-4cbb-acae-ac7f69d9cf26")
+
+
+def _skill(code: str, level: str) -> SkillInput:
+    return SkillInput(*_FRAMEWORK, code, level)
+
 
 DEMO_ACHIEVEMENTS: Final = (
     AchievementInput(
@@ -78,12 +69,19 @@ DEMO_ACHIEVEMENTS: Final = (
         criteria_narrative="Completed the 2-ECTS module and passed the assessed team project "
                            "with a peer review.",
         achievement_type=AchievementType.MICRO_CREDENTIAL.value,
-        alignment=(_pass_competence("PASS-KC-TEAMWORK", "Teamwork", "practitioner"),
-                   _esco_skill("326809fc-238d-40c2-881e-40042f7f2f0d",
-                               "establish collaborative relations"),
-                   _AUTOMOTIVE_ENGINEER, _eqf_level(4)),
+        alignment=(_AUTOMOTIVE_ENGINEER,),
+        skills=(_skill("PASS-KC-TEAMWORK", "practitioner"),),
         credits_available=Decimal(2), field_of_study="Automotive engineering",
-        human_code="DEMO-TEAM-1", tags=("teamwork", "automotive", "PASS"), in_language="en"),
+        human_code="DEMO-TEAM-1", tags=("teamwork", "automotive", "PASS"), in_language="en",
+        elements=EuElements(
+            learning_outcomes=("Agrees goals and roles in a cross-functional vehicle "
+                               "development team.",
+                               "Shares information and builds collaborative relations with "
+                               "colleagues and suppliers."),
+            eqf_level=4, assessment="project", participation="blended",
+            quality_assurance="internal", supervision="supervised-id",
+            prerequisites="None.",
+            stackability="Counts towards the Automotive cybersecurity engineering pathway.")),
     AchievementInput(
         name="Creativity and Innovation in Mobility Teams",
         description="Runs structured idea generation with an engineering team and turns the "
@@ -91,14 +89,16 @@ DEMO_ACHIEVEMENTS: Final = (
         criteria_narrative="Facilitated two innovation workshops and submitted a proposal "
                            "assessed against the module rubric.",
         achievement_type=AchievementType.MICRO_CREDENTIAL.value,
-        alignment=(_pass_competence("PASS-KC-CREATIVITY-INNOVATION",
-                                    "Creativity and innovation", "practitioner"),
-                   _esco_skill("ccdf3597-5c80-410f-896d-e1bdfa223de9",
-                               "stimulate creativity in the team"),
-                   _eqf_level(6)),
+        skills=(_skill("PASS-KC-CREATIVITY-INNOVATION", "practitioner"),),
         credits_available=Decimal(3), field_of_study="Automotive engineering",
         human_code="DEMO-CREA-1", tags=("creativity", "innovation", "PASS"), in_language="en",
-        validity_days=3 * 365),
+        validity_days=3 * 365,
+        elements=EuElements(
+            learning_outcomes=("Runs structured idea generation with an engineering team.",
+                               "Turns ideas into testable proposals for new mobility "
+                               "products and services."),
+            eqf_level=6, assessment="portfolio", participation="onsite",
+            quality_assurance="external")),
     AchievementInput(
         name="Communicating Technical Change",
         description="Explains technical changes in the automotive-mobility transition to "
@@ -107,14 +107,14 @@ DEMO_ACHIEVEMENTS: Final = (
         criteria_narrative="Delivered a briefing to a target community and published a "
                            "short digital explainer, both assessed by the course tutor.",
         achievement_type=AchievementType.MICRO_CREDENTIAL.value,
-        alignment=(_pass_competence("PASS-KC-COMMUNICATION", "Communication", "awareness"),
-                   _esco_skill("80f308e6-0e09-404a-80cd-ec5f50f6f304",
-                               "communicate with target community"),
-                   _esco_skill("5fd5c985-eaaa-47aa-8314-62359c54505a",
-                               "develop digital content"),
-                   _eqf_level(4)),
+        skills=(_skill("PASS-KC-COMMUNICATION", "awareness"),),
         credits_available=Decimal(1), field_of_study="Automotive engineering",
-        human_code="DEMO-COMM-1", tags=("communication", "PASS"), in_language="en"),
+        human_code="DEMO-COMM-1", tags=("communication", "PASS"), in_language="en",
+        elements=EuElements(
+            learning_outcomes=("Explains a technical change to a non-specialist audience.",
+                               "Produces a short digital explainer for a target community."),
+            eqf_level=4, assessment="oral-exam", participation="online",
+            quality_assurance="internal", supervision="unsupervised-no-id")),
 )
 
 
@@ -165,6 +165,8 @@ def seed_demo(session: Session, context: IssuerContext) -> None:
 
 def _seed(session: Session, context: IssuerContext,
           clients: tuple[DemoClient, DemoClient]) -> None:
+    import_framework(session, framework_input_from_json(
+        json.loads(DEMO_FRAMEWORK.read_text(encoding="utf-8"))), owner=None, clock=context.clock)
     provider = session.scalar(select(ProviderRecord).where(ProviderRecord.slug == DEMO_SLUG))
     if provider is None:
         # The microbadges come with the provider, once: a provider who edits or removes

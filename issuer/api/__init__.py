@@ -8,6 +8,7 @@ the published contract and the code cannot drift apart.
 # Importing the route modules registers their routes on the blueprint.
 import issuer.api.achievements
 import issuer.api.credentials
+import issuer.api.frameworks
 import issuer.api.openapi
 import issuer.api.providers
 import issuer.api.status  # noqa: F401

@@ -10,9 +10,11 @@ from typing import Any, Final
 from flask import Response, jsonify, request
 
 from badges.errors import InvalidDocumentError
+from badges.micro_credential import EuElements
 from badges.model import Alignment
 from issuer.achievements import (
     AchievementInput,
+    SkillInput,
     create_achievement,
     find_achievement,
     list_achievements,
@@ -79,6 +81,17 @@ def achievement_input(body: dict[str, Any]) -> AchievementInput:
         tags=tuple(body.get("tags", [])),
         in_language=body.get("inLanguage"),
         validity_days=int(validity_days) if validity_days is not None else None,
+        skills=tuple(SkillInput(item["framework"], item["version"], item["competence"],
+                                item["level"]) for item in body.get("skills", [])),
+        elements=EuElements(
+            learning_outcomes=tuple(body.get("learningOutcomes", [])),
+            eqf_level=body.get("eqfLevel"), assessment=body.get("assessment"),
+            participation=body.get("participation"),
+            quality_assurance=body.get("qualityAssurance"),
+            quality_assurance_url=body.get("qualityAssuranceUrl"),
+            supervision=body.get("supervision"), prerequisites=body.get("prerequisites"),
+            stackability=body.get("stackability"),
+            further_information=body.get("furtherInformation")),
     )
 
 
@@ -131,7 +144,8 @@ def replace_achievement_route(achievement_id: uuid.UUID) -> Response:
     record = find_achievement(db_session(), provider, str(achievement_id))
     data = achievement_input(json_body("AchievementInput"))
     context = issuer_context()
-    update_achievement(record, data, base_url=context.base_url, clock=context.clock)
+    update_achievement(db_session(), provider, record, data, base_url=context.base_url,
+                       clock=context.clock)
     db_session().commit()
     return jsonify(achievement_view(record, context.base_url))
 

@@ -8,6 +8,7 @@ they are skipped when the server is unreachable, except under CI where that is a
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 import shutil
@@ -108,6 +109,20 @@ def app(settings: Settings, clock: TestClock) -> Iterator[Flask]:
     """The issuer app on the test database."""
     app = create_app(settings, clock=clock, migrate=False)
     app.config["TESTING"] = True
+    yield app
+    app.extensions["microbadges"].engine.dispose()
+
+
+@pytest.fixture
+def demo_settings(settings: Settings) -> Settings:
+    """The test settings with the demo seed on."""
+    return dataclasses.replace(settings, demo=True)
+
+
+@pytest.fixture
+def demo_app(demo_settings: Settings, clock: TestClock) -> Iterator[Flask]:
+    """An app that seeded the demo provider at creation."""
+    app = create_app(demo_settings, clock=clock, migrate=False)
     yield app
     app.extensions["microbadges"].engine.dispose()
 

@@ -29,10 +29,13 @@ SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64">'
        b'<circle cx="32" cy="32" r="30" fill="#0a5"/></svg>')
 FULL = {
     "achievementType": "MicroCredential", "imageCaption": "The badge",
-    "alignment": [{"targetName": "EQF level 4", "targetUrl": "http://data.europa.eu/snb/eqf/4",
-                   "targetType": "ext:EQFLevel", "targetCode": "4",
-                   "targetFramework": "European Qualifications Framework",
-                   "targetDescription": "Knowledge in broad contexts"}],
+    "alignment": [{"targetName": "automotive engineer", "targetType": "ext:ESCOOccupation",
+                   "targetUrl": "http://data.europa.eu/esco/occupation/"
+                                "8d410283-865d-4cbb-acae-ac7f69d9cf26",
+                   "targetCode": "2144.1.3", "targetFramework": "ESCO v1.2",
+                   "targetDescription": "The occupation this microbadge prepares for"}],
+    "learningOutcomes": ["Works safely on high-voltage systems."], "eqfLevel": 4,
+    "assessment": "practical-test", "participation": "onsite", "qualityAssurance": "internal",
     "creditsAvailable": 1.5, "fieldOfStudy": "Automotive engineering", "humanCode": "HV-1",
     "tags": ["high-voltage", "safety"], "inLanguage": "en", "validityDays": 730,
 }
@@ -40,7 +43,8 @@ FULL = {
 
 @pytest.fixture
 def tenant(app: Flask, client: FlaskClient) -> Tenant:
-    return create_tenant(client, operator_token(app, client), "alpha")
+    return create_tenant(client, operator_token(app, client), "alpha", address={
+        "addressCountry": "Germany", "addressCountryCode": "DE"})
 
 
 def test_define_and_read_a_microbadge(client: FlaskClient, tenant: Tenant) -> None:
@@ -59,7 +63,9 @@ def test_define_and_read_a_microbadge(client: FlaskClient, tenant: Tenant) -> No
     assert achievement["achievementType"] == "MicroCredential"
     assert achievement["creditsAvailable"] == 1.5
     assert achievement["tag"] == ["high-voltage", "safety"]
-    assert achievement["alignment"][0]["targetType"] == "ext:EQFLevel"
+    assert [item["targetType"] for item in achievement["alignment"]] == [
+        "ext:ESCOOccupation", "ext:EQFLevel", "ext:CreditSystem", "ext:AssessmentType",
+        "ext:ModeOfLearning", "ext:QualityAssurance"]
     # The public id URL serves the same document, and the API reads it back unchanged.
     assert json_of(client.get(urlsplit(url).path)) == achievement
     assert json_of(client.get(f"/api/v1/achievements/{view['id']}",

@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from issuer.seed import DEMO_FRAMEWORK
 from tests.issuer.api_setup import (
     Tenant,
     achievement_body,
@@ -29,6 +30,10 @@ from tests.issuer.support import bearer, json_of
 # Routes of the `api` blueprint that are not provider-scoped.
 PUBLIC_ENDPOINTS: Final = frozenset({"api.serve_openapi"})
 OPERATOR_ENDPOINTS: Final = frozenset({"api.create_provider_route", "api.list_providers_route"})
+# Skills frameworks are one registry shared by all providers (their pages are public); a
+# provider's token is needed, and only the provider that published a slug adds versions to
+# it (tests/issuer/test_frameworks.py).
+SHARED_ENDPOINTS: Final = frozenset({"api.import_framework_route", "api.export_framework_route"})
 # Every mutating provider route must appear here with a request that would succeed for the
 # owner, so that a refusal can only come from the tenant check.
 BODIES: Final[dict[tuple[str, str], str]] = {
@@ -44,6 +49,7 @@ BODIES: Final[dict[tuple[str, str], str]] = {
     ("POST", "/api/v1/credentials/<uuid:credential_id>/unsuspend"): "none",
     ("POST", "/api/v1/credentials/bulk-revoke"): "bulk",
     ("POST", "/api/v1/credentials/bulk"): "bulk-award",
+    ("POST", "/api/v1/frameworks"): "framework",
 }
 
 
@@ -61,11 +67,13 @@ class Route:
                       self.rule)
 
 
-def provider_routes(app: Flask) -> Iterator[Route]:
-    """Every method of every provider-scoped rule of the app."""
+def provider_routes(app: Flask, *, shared: bool = False) -> Iterator[Route]:
+    """Every method of every provider-scoped rule of the app (and, with `shared`, of the
+    routes any provider's token may use)."""
     for rule in app.url_map.iter_rules():
         if (not rule.endpoint.startswith("api.") or rule.endpoint in PUBLIC_ENDPOINTS
-                or rule.endpoint in OPERATOR_ENDPOINTS):
+                or rule.endpoint in OPERATOR_ENDPOINTS
+                or (rule.endpoint in SHARED_ENDPOINTS and not shared)):
             continue
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             yield Route(method, rule.rule, frozenset(rule.arguments))
@@ -91,7 +99,7 @@ def world(app: Flask, client: FlaskClient) -> World:
     achievement = create_achievement(client, alpha, name="ALPHA-ONLY microbadge")
     credential = award(client, alpha, achievement["id"], email="alpha-learner@example.org")
     key = json_of(client.get("/api/v1/provider/keys", headers=alpha.headers))["items"][0]
-    values = {"achievement_id": achievement["id"],
+    values = {"achievement_id": achievement["id"], "slug": "asa-skills", "version": "2026.1",
               "credential_id": credential["id"].removeprefix("urn:uuid:")}
     markers = ("alpha-secret-tenant", "Alpha Hidden Academy", "alpha-hidden.example",
                "ALPHA-ONLY", "alpha-learner", key["publicKeyMultibase"],
@@ -114,6 +122,7 @@ def _request(client: FlaskClient, route: Route, world: World,
         "revoke": {"reason": "isolation test"},
         "bulk": {"filter": {"achievement": world.values["achievement_id"]},
                  "reason": "isolation test"},
+        "framework": json.loads(DEMO_FRAMEWORK.read_text(encoding="utf-8")),
         "bulk-award": {"awards": [{"achievement": world.values["achievement_id"],
                                    "learner": {"email": "someone@example.org"}}]}}[kind]
     return client.open(path, method=route.method, headers=headers, json=body)
@@ -126,8 +135,8 @@ def _snapshot(client: FlaskClient, tenant: Tenant) -> list[Any]:
 
 
 def test_every_provider_route_is_covered(app: Flask) -> None:
-    routes = list(provider_routes(app))
-    assert len(routes) >= 14
+    routes = list(provider_routes(app, shared=True))
+    assert len(routes) >= 16
     mutating = {(route.method, route.rule) for route in routes if route.method != "GET"}
     assert mutating == set(BODIES)
 
@@ -158,7 +167,7 @@ def test_another_providers_token_never_reaches_the_data(app: Flask, client: Flas
 
 def test_operator_tokens_are_refused_on_every_provider_route(app: Flask, client: FlaskClient,
                                                              world: World) -> None:
-    for route in provider_routes(app):
+    for route in provider_routes(app, shared=True):
         response = _request(client, route, world, bearer(world.operator))
         assert_problem(response, 403, "forbidden")
 
@@ -167,7 +176,7 @@ def test_every_protected_route_needs_a_token(app: Flask, client: FlaskClient,
                                              world: World) -> None:
     operator_routes = [Route(method, "/api/v1/providers", frozenset())
                        for method in ("GET", "POST")]
-    for route in [*provider_routes(app), *operator_routes]:
+    for route in [*provider_routes(app, shared=True), *operator_routes]:
         body: dict[str, Any] | None = {} if route.method != "GET" else None
         for headers in ({}, {"Authorization": "Bearer forged"}):
             response = client.open(route.path(world.values), method=route.method,

@@ -72,9 +72,10 @@ def test_award_fetch_verify_rotate_verify(app: Flask, client: FlaskClient, clock
         "name": "High-voltage battery safety (Practitioner)",
         "description": "Works safely on high-voltage traction batteries.",
         "criteria": {"narrative": "Passed the practical assessment."},
-        "achievementType": "MicroCredential", "creditsAvailable": 1.5,
-        "alignment": [{"targetName": "EQF level 4", "targetType": "ext:EQFLevel",
-                       "targetUrl": "http://data.europa.eu/snb/eqf/4"}]})
+        "achievementType": "MicroCredential", "creditsAvailable": 1.5, "eqfLevel": 4,
+        "learningOutcomes": ["Works safely on high-voltage traction batteries."],
+        "assessment": "practical-test", "participation": "onsite",
+        "qualityAssurance": "internal"})
     assert achievement.status_code == 201, achievement.get_data(as_text=True)
     achievement_id = json_of(achievement)["id"]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,20 +26,6 @@ from tests.issuer.support import (
     json_of,
 )
 from verifier.verify import VerifierOptions, verify_credential
-
-
-@pytest.fixture
-def demo_settings(settings: Settings) -> Settings:
-    """The test settings with the demo seed on."""
-    return dataclasses.replace(settings, demo=True)
-
-
-@pytest.fixture
-def demo_app(demo_settings: Settings, clock: TestClock) -> Iterator[Flask]:
-    """An app that seeded the demo provider at creation."""
-    app = create_app(demo_settings, clock=clock, migrate=False)
-    yield app
-    context_of(app).engine.dispose()
 
 
 def _counts(app: Flask) -> tuple[int, int, int]:
@@ -136,11 +121,19 @@ def test_the_demo_provider_and_its_microbadges(demo_app: Flask,
         target_types.update(item["targetType"] for item in document["alignment"])
         for item in document["alignment"]:
             assert item["type"] == ["Alignment"]
-    assert target_types == {"ext:PASSKeyCompetence", "ext:ESCOSkill", "ext:EQFLevel",
-                            "ext:ESCOOccupation"}
+    assert target_types == {
+        "ext:PASSCompetence", "ext:ESCOSkill", "ext:EQFLevel", "ext:ESCOOccupation",
+        "ext:CreditSystem", "ext:AssessmentType", "ext:ModeOfLearning",
+        "ext:QualityAssurance", "ext:SupervisionAndVerification"}
     urls = {item["targetUrl"] for document in documents for item in document["alignment"]}
     assert "http://data.europa.eu/esco/skill/326809fc-238d-40c2-881e-40042f7f2f0d" in urls
     assert "http://data.europa.eu/snb/eqf/4" in urls
+    assert f"{base}/frameworks/asa-skills/2026.1/competences/PASS-KC-TEAMWORK" in urls
+    # Every framework alignment resolves on the service, as HTML and as JSON-LD.
+    for url in sorted(url for url in urls if url.startswith(base)):
+        path = url.removeprefix(base).split("#")[0]
+        assert client.get(path, headers={"Accept": "text/html"}).status_code == 200, url
+        assert client.get(path).status_code == 200, url
 
 
 def test_every_demo_microbadge_can_be_awarded_and_verifies(demo_app: Flask,
