@@ -25,7 +25,7 @@ from badges.errors import InvalidDocumentError
 from badges.json_document import dump_json_object
 from badges.model import Achievement, AchievementSubject, Evidence, IdentityObject, Result
 from issuer.achievements import achievement_model
-from issuer.credential_queries import normalise_email
+from issuer.credential_queries import learner_key, normalise_email
 from issuer.errors import IdempotencyConflictError, InvalidInputError, NotFoundError
 from issuer.models import (
     AchievementRecord,
@@ -36,6 +36,7 @@ from issuer.models import (
     CredentialState,
     ProviderRecord,
 )
+from issuer.pathways import complete_pathways
 from issuer.providers import active_signing_key, provider_profile
 from issuer.status_lists import (
     Allocation,
@@ -202,6 +203,7 @@ def award_credentials(session: Session, provider: ProviderRecord,
             "learner_email": (normalise_email(data.learner.email)
                               if data.learner.email is not None else None),
             "learner_did": data.learner.did, "learner_name": data.learner.name,
+            "learner_key": learner_key(data.learner.email, data.learner.did),
             "issued_at": now, "valid_until": valid_until, "verification_method": method,
             "document": dump_json_object(signed),
             "idempotency_key": idempotency_keys[index] if idempotency_keys else None,
@@ -228,6 +230,7 @@ def award_credentials(session: Session, provider: ProviderRecord,
         if existing is None:
             raise
         return existing, False
+    complete_pathways(session, provider, records, signer)
     return records, True
 
 

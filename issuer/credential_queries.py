@@ -4,6 +4,7 @@ provider: another provider's credentials are "not found"."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,7 @@ __all__ = [
     "CredentialFilter",
     "filtered_credentials",
     "find_credential",
+    "learner_key",
     "list_credentials",
     "normalise_email",
 ]
@@ -38,6 +40,18 @@ class CredentialFilter:
 def normalise_email(email: str) -> str:
     """The form in which learner e-mail addresses are stored, hashed and searched."""
     return email.strip().lower()
+
+
+def learner_key(email: str | None, did: str | None) -> int | None:
+    """One learner's key across credentials and providers: a signed 63-bit prefix of the
+    SHA-256 of the normalised e-mail address (or, without one, of the DID)."""
+    if email is not None:
+        value = "mailto:" + normalise_email(email)
+    elif did is not None:
+        value = did.strip()
+    else:
+        return None
+    return int.from_bytes(hashlib.sha256(value.encode("utf-8")).digest()[:8], "big") >> 1
 
 
 def find_credential(session: Session, provider: ProviderRecord,

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     ForeignKey,
@@ -49,6 +50,8 @@ __all__ = [
     "ImageRecord",
     "JobRoleRecord",
     "KeyState",
+    "PathwayProviderRecord",
+    "PathwayRecord",
     "ProviderRecord",
     "SigningKeyRecord",
     "StatusEntryRecord",
@@ -302,6 +305,46 @@ class AchievementSkillRecord(Base):
     competence: Mapped[CompetenceRecord] = relationship()
 
 
+class PathwayRecord(Base):
+    """A composite credential (a job role, a programme): when a learner holds every
+    requirement, the provider awards `achievement` automatically, once per learner.
+
+    `requirements`: [{"achievement_id": row id}] (a given microbadge) or
+    [{"competence_id": row id, "level": level code}] (any microbadge proving the competence
+    at that level or above), counted from credentials of the accepted providers."""
+
+    __tablename__ = "pathways"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    achievement_id: Mapped[int] = mapped_column(ForeignKey("achievements.id"))
+    job_role_id: Mapped[int | None] = mapped_column(ForeignKey("job_roles.id"))
+    requirements: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+    achievement: Mapped[AchievementRecord] = relationship()
+    job_role: Mapped[JobRoleRecord | None] = relationship()
+    accepted: Mapped[list[PathwayProviderRecord]] = relationship(
+        order_by="PathwayProviderRecord.id", cascade="all, delete-orphan")
+
+
+class PathwayProviderRecord(Base):
+    """A provider whose credentials count towards a pathway (its owner is always one)."""
+
+    __tablename__ = "pathway_providers"
+    __table_args__ = (UniqueConstraint("pathway_id", "provider_id",
+                                       name="uq_pathway_providers_pathway_id_provider_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pathway_id: Mapped[int] = mapped_column(ForeignKey("pathways.id"))
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+
+    provider: Mapped[ProviderRecord] = relationship()
+
+
 class CredentialRecord(Base):
     """An issued credential: the exact signed JSON text plus what the provider filters by."""
 
@@ -310,6 +353,7 @@ class CredentialRecord(Base):
         UniqueConstraint("provider_id", "idempotency_key",
                          name="uq_credentials_provider_id_idempotency_key"),
         Index("ix_credentials_provider_id_issued_at", "provider_id", "issued_at"),
+        Index("ix_credentials_learner_key", "learner_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -321,6 +365,9 @@ class CredentialRecord(Base):
     learner_email: Mapped[str | None] = mapped_column(String(320), index=True)
     learner_did: Mapped[str | None] = mapped_column(String(500), index=True)
     learner_name: Mapped[str | None] = mapped_column(String(200))
+    # A 63-bit digest of the learner's normalised e-mail (or DID): what figures count
+    # distinct learners by and pathways match credentials of one learner by.
+    learner_key: Mapped[int | None] = mapped_column(BigInteger)
     issued_at: Mapped[datetime]
     valid_until: Mapped[datetime | None]
     verification_method: Mapped[str] = mapped_column(String(500))

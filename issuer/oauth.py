@@ -55,8 +55,8 @@ __all__ = [
 
 REVOKE_SCOPE: Final = "credentials:revoke"
 PROVIDER_SCOPES: Final = ("provider", "achievements", "credentials:read", "credentials:issue",
-                          REVOKE_SCOPE, "frameworks")
-OPERATOR_SCOPES: Final = ("providers",)
+                          REVOKE_SCOPE, "frameworks", "figures")
+OPERATOR_SCOPES: Final = ("providers", "figures")
 TOKEN_PATH: Final = "/oauth/token"  # noqa: S105 (a path, not a password)
 _REALM: Final = "microbadges"
 _SCRYPT: Final = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}

@@ -42,6 +42,10 @@ _VARIABLES: Final = {
                             "(default 86400); re-signed when half of it has passed",
     "STATUS_LIST_MAX_AGE": "Cache-Control max-age of published status lists in seconds "
                            "(default 300): how soon a revocation reaches verifiers",
+    "WORKFORCE_SIZE": "size of the workforce the upskilling target is a share of "
+                      "(default 0: figures report no target)",
+    "ANNUAL_TARGET_PERCENT": "share of the workforce to upskill each year, in percent "
+                             "(default 5)",
 }
 
 
@@ -64,6 +68,8 @@ class Settings:
     token_lifetime: int = 3600
     status_list_validity: int = 24 * 3600
     status_list_max_age: int = 300
+    workforce_size: int = 0
+    annual_target_percent: int = 5
 
     @property
     def embedded_database(self) -> bool:
@@ -120,6 +126,11 @@ def load_settings(
                                       default=24 * 3600, low=600, high=30 * 24 * 3600),
         status_list_max_age=_integer("STATUS_LIST_MAX_AGE", values.get("STATUS_LIST_MAX_AGE"),
                                      default=300, low=0, high=3600),
+        workforce_size=_integer("WORKFORCE_SIZE", values.get("WORKFORCE_SIZE"),
+                                default=0, low=0, high=10**10),
+        annual_target_percent=_integer("ANNUAL_TARGET_PERCENT",
+                                       values.get("ANNUAL_TARGET_PERCENT"),
+                                       default=5, low=1, high=100),
     )
 
 

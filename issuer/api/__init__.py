@@ -8,8 +8,10 @@ the published contract and the code cannot drift apart.
 # Importing the route modules registers their routes on the blueprint.
 import issuer.api.achievements
 import issuer.api.credentials
+import issuer.api.figures
 import issuer.api.frameworks
 import issuer.api.openapi
+import issuer.api.pathways
 import issuer.api.providers
 import issuer.api.status  # noqa: F401
 from issuer.api.blueprint import api

@@ -12,6 +12,7 @@ import dataclasses
 import os
 import secrets
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
@@ -21,6 +22,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
+from werkzeug.serving import make_server
 
 from issuer.app import create_app
 from issuer.database import create_database_engine, upgrade_database
@@ -125,6 +127,20 @@ def demo_app(demo_settings: Settings, clock: TestClock) -> Iterator[Flask]:
     app = create_app(demo_settings, clock=clock, migrate=False)
     yield app
     app.extensions["microbadges"].engine.dispose()
+
+
+@pytest.fixture
+def server(app: Flask) -> Iterator[str]:
+    """The app behind Werkzeug's threaded WSGI server on a free loopback port."""
+    wsgi_server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=wsgi_server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{wsgi_server.server_port}"
+    finally:
+        wsgi_server.shutdown()
+        thread.join()
+        wsgi_server.server_close()
 
 
 @pytest.fixture

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
+from urllib.error import HTTPError
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -134,3 +138,30 @@ def js_documents(client: FlaskClient, provider: dict[str, Any],
         url = entry["statusListCredential"]
         documents[url] = ServiceFetcher(client).fetch_json(url)
     return documents
+
+
+Outcome = tuple[int, dict[str, str], dict[str, Any]]
+# The barrier only guards against a thread that died before reaching it; nothing is timed.
+_BARRIER_SAFETY_S = 120
+
+
+def post_at_once(url: str, headers: dict[str, str],
+                 bodies: list[dict[str, Any] | None]) -> list[Outcome]:
+    """POST one request per body from as many threads, released at the same moment, to a
+    loopback server; returns (status, headers, JSON body) in the order of `bodies`."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only
+    barrier = threading.Barrier(len(bodies), timeout=_BARRIER_SAFETY_S)
+
+    def post(body: dict[str, Any] | None) -> Outcome:
+        data = json.dumps(body).encode() if body is not None else None
+        sent = {**headers, "Content-Type": "application/json"} if data is not None else headers
+        request = urllib.request.Request(url, data=data, headers=sent, method="POST")
+        barrier.wait()
+        try:
+            with opener.open(request) as response:
+                return response.status, dict(response.headers), json.loads(response.read())
+        except HTTPError as error:
+            return error.code, dict(error.headers), json.loads(error.read())
+
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        return list(pool.map(post, bodies))

@@ -4,18 +4,11 @@ leave one successor and one active key. Runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import json
-import threading
-import urllib.request
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
-from urllib.error import HTTPError
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.serving import make_server
 
 from tests.issuer.api_setup import (
     Tenant,
@@ -26,27 +19,9 @@ from tests.issuer.api_setup import (
     operator_token,
     row_counts,
 )
-from tests.issuer.support import json_of
+from tests.issuer.support import Outcome, json_of, post_at_once
 
 RETRIES: Final = 20
-# The barrier only guards against a thread that died before reaching it; nothing is timed.
-_BARRIER_SAFETY_S: Final = 120
-
-Outcome = tuple[int, dict[str, str], dict[str, Any]]
-
-
-@pytest.fixture
-def server(app: Flask) -> Iterator[str]:
-    """The app behind Werkzeug's threaded WSGI server on a free loopback port."""
-    wsgi_server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=wsgi_server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{wsgi_server.server_port}"
-    finally:
-        wsgi_server.shutdown()
-        thread.join()
-        wsgi_server.server_close()
 
 
 @pytest.fixture
@@ -57,23 +32,7 @@ def tenant(app: Flask, client: FlaskClient) -> Tenant:
 def concurrently(count: int, url: str, headers: dict[str, str],
                  body: dict[str, Any] | None = None) -> list[Outcome]:
     """POST the same request from `count` threads released at the same moment."""
-    data = json.dumps(body).encode() if body is not None else None
-    if data is not None:
-        headers = {**headers, "Content-Type": "application/json"}
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only
-    barrier = threading.Barrier(count, timeout=_BARRIER_SAFETY_S)
-
-    def post(_: int) -> Outcome:
-        request = urllib.request.Request(url, data=data, headers=headers, method="POST")
-        barrier.wait()
-        try:
-            with opener.open(request) as response:
-                return response.status, dict(response.headers), json.loads(response.read())
-        except HTTPError as error:
-            return error.code, dict(error.headers), json.loads(error.read())
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(post, range(count)))
+    return post_at_once(url, headers, [body] * count)
 
 
 def test_concurrent_retries_create_exactly_one_credential(app: Flask, client: FlaskClient,

@@ -29,7 +29,10 @@ from tests.issuer.support import bearer, json_of
 
 # Routes of the `api` blueprint that are not provider-scoped.
 PUBLIC_ENDPOINTS: Final = frozenset({"api.serve_openapi"})
-OPERATOR_ENDPOINTS: Final = frozenset({"api.create_provider_route", "api.list_providers_route"})
+# The figures route answers providers (their own credentials) and operators (all): its
+# isolation is tested in tests/issuer/test_figures.py.
+OPERATOR_ENDPOINTS: Final = frozenset({"api.create_provider_route", "api.list_providers_route",
+                                       "api.figures_route"})
 # Skills frameworks are one registry shared by all providers (their pages are public); a
 # provider's token is needed, and only the provider that published a slug adds versions to
 # it (tests/issuer/test_frameworks.py).
@@ -50,6 +53,11 @@ BODIES: Final[dict[tuple[str, str], str]] = {
     ("POST", "/api/v1/credentials/bulk-revoke"): "bulk",
     ("POST", "/api/v1/credentials/bulk"): "bulk-award",
     ("POST", "/api/v1/frameworks"): "framework",
+    ("POST", "/api/v1/pathways"): "pathway",
+}
+# Query parameters a route needs to succeed for the owner.
+QUERIES: Final[dict[str, str]] = {
+    "/api/v1/pathways/<uuid:pathway_id>/progress": "?learner=alpha-learner@example.org",
 }
 
 
@@ -99,8 +107,14 @@ def world(app: Flask, client: FlaskClient) -> World:
     achievement = create_achievement(client, alpha, name="ALPHA-ONLY microbadge")
     credential = award(client, alpha, achievement["id"], email="alpha-learner@example.org")
     key = json_of(client.get("/api/v1/provider/keys", headers=alpha.headers))["items"][0]
+    composite = create_achievement(client, alpha, name="ALPHA-ONLY programme")
+    pathway = client.post("/api/v1/pathways", headers=alpha.headers, json={
+        "name": "ALPHA-ONLY pathway", "achievement": composite["id"],
+        "achievements": [achievement["id"]]})
+    assert pathway.status_code == 201, pathway.get_data(as_text=True)
     values = {"achievement_id": achievement["id"], "slug": "asa-skills", "version": "2026.1",
-              "credential_id": credential["id"].removeprefix("urn:uuid:")}
+              "credential_id": credential["id"].removeprefix("urn:uuid:"),
+              "composite_id": composite["id"], "pathway_id": json_of(pathway)["id"]}
     markers = ("alpha-secret-tenant", "Alpha Hidden Academy", "alpha-hidden.example",
                "ALPHA-ONLY", "alpha-learner", key["publicKeyMultibase"],
                credential["credential"]["proof"][0]["proofValue"])
@@ -111,7 +125,7 @@ def _request(client: FlaskClient, route: Route, world: World,
              headers: dict[str, str]) -> Any:
     kind = BODIES.get((route.method, route.rule), "none" if route.method == "GET" else "")
     assert kind, f"add a request body for {route.method} {route.rule} to BODIES"
-    path = route.path(world.values)
+    path = route.path(world.values) + QUERIES.get(route.rule, "")
     if kind == "image":
         return client.open(path, method=route.method, headers=headers, data=png(),
                            content_type="image/png")
@@ -123,6 +137,8 @@ def _request(client: FlaskClient, route: Route, world: World,
         "bulk": {"filter": {"achievement": world.values["achievement_id"]},
                  "reason": "isolation test"},
         "framework": json.loads(DEMO_FRAMEWORK.read_text(encoding="utf-8")),
+        "pathway": {"name": "Another pathway", "achievement": world.values["composite_id"],
+                    "achievements": [world.values["achievement_id"]]},
         "bulk-award": {"awards": [{"achievement": world.values["achievement_id"],
                                    "learner": {"email": "someone@example.org"}}]}}[kind]
     return client.open(path, method=route.method, headers=headers, json=body)

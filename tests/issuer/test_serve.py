@@ -156,7 +156,7 @@ def test_serve_prints_the_urls_and_a_working_demo_client(tmp_path: Path) -> None
         assert status == 200, provider
         assert provider["slug"] == "demo-academy"
         operator_secret = server.client_secret("mb_demo_operator")
-        assert server.token("mb_demo_operator", operator_secret)["scope"] == "providers"
+        assert server.token("mb_demo_operator", operator_secret)["scope"] == "providers figures"
 
     # The secrets were printed once, in the start-up banner, and nowhere else.
     output = server.stdout.read_text("utf-8")

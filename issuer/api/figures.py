@@ -1,0 +1,60 @@
+"""Upskilling figures through the API: a provider's token counts its own credentials, an
+operator's token (scope `figures`) counts every provider's."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from flask import Response, jsonify, request
+
+from issuer.api.blueprint import api
+from issuer.api.requests import Query
+from issuer.app import db_session, issuer_context
+from issuer.figures import (
+    DIMENSIONS,
+    PERIODS,
+    FigureQuery,
+    compute_figures,
+    figures_csv,
+    target_progress,
+)
+from issuer.models import ProviderRecord
+from issuer.oauth import require_token
+
+__all__ = ["SCOPE"]
+
+SCOPE: Final = "figures"
+CSV: Final = "text/csv"
+
+
+@api.get("/figures")
+def figures_route() -> Response:
+    """Distinct learners and credentials, grouped by a dimension and a period."""
+    client = require_token(SCOPE)
+    query = Query()
+    by = query.choice("by", DIMENSIONS) or "total"
+    period = query.choice("period", PERIODS)
+    start = query.timestamp("from")
+    end = query.timestamp("to")
+    wanted = query.choice("format", ("json", "csv"))
+    query.finish()
+    session = db_session()
+    figures = compute_figures(session, FigureQuery(by=by, period=period, start=start, end=end,
+                                                   provider_id=client.provider_id))
+    if wanted == "csv" or (wanted is None and request.accept_mimetypes.best_match(
+            ["application/json", CSV]) == CSV):
+        response = Response(figures_csv(figures), mimetype=CSV)
+        response.headers["Content-Disposition"] = f'attachment; filename="figures-{by}.csv"'
+        return response
+    settings = issuer_context().settings
+    body: dict[str, Any] = {
+        "by": by, "period": period,
+        "scope": ("all providers" if client.provider_id is None
+                  else session.get_one(ProviderRecord, client.provider_id).slug),
+        "figures": [figure.to_json() for figure in figures]}
+    target = target_progress(session, workforce=settings.workforce_size,
+                             percent=settings.annual_target_percent,
+                             provider_id=client.provider_id)
+    if target is not None:
+        body["target"] = target
+    return jsonify(body)

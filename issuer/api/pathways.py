@@ -1,0 +1,128 @@
+"""Pathways through the provider API: define them, read them, and a learner's progress."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Final
+
+from flask import Response, jsonify
+from sqlalchemy.orm import Session
+
+from issuer.achievements import SkillInput, competence_url
+from issuer.api.blueprint import api
+from issuer.api.credentials import READ, achievement_reference
+from issuer.api.representation import rfc3339
+from issuer.api.requests import Query, json_body
+from issuer.api.tenancy import current_provider
+from issuer.app import db_session, issuer_context
+from issuer.errors import InvalidInputError
+from issuer.models import AchievementRecord, CompetenceRecord, PathwayRecord
+from issuer.pathways import PathwayInput, create_pathway, find_pathway, list_pathways
+from issuer.pathways import pathway_progress as progress_of
+
+__all__ = ["SCOPE"]
+
+SCOPE: Final = "achievements"
+
+
+def _requirement_view(session: Session, requirement: dict[str, Any]) -> dict[str, Any]:
+    base = issuer_context().base_url
+    if "achievement_id" in requirement:
+        record = session.get_one(AchievementRecord, requirement["achievement_id"])
+        return {"achievement": record.public_id}
+    competence = session.get_one(CompetenceRecord, requirement["competence_id"])
+    framework = competence.framework
+    return {"framework": framework.slug, "version": framework.version,
+            "competence": competence.code, "level": requirement["level"],
+            "url": competence_url(base, framework, competence)}
+
+
+def _view(record: PathwayRecord) -> dict[str, Any]:
+    session = db_session()
+    view: dict[str, Any] = {
+        "id": record.public_id, "name": record.name,
+        "achievementId": record.achievement.public_id,
+        "acceptedProviders": [item.provider.slug for item in record.accepted],
+        "requirements": [_requirement_view(session, item) for item in record.requirements],
+        "createdAt": rfc3339(record.created_at)}
+    if record.description:
+        view["description"] = record.description
+    if record.job_role is not None:
+        framework = record.job_role.framework
+        view["jobRole"] = {"framework": framework.slug, "version": framework.version,
+                           "code": record.job_role.code}
+    return view
+
+
+def _reference(value: str, pointer: str) -> str:
+    found = achievement_reference(value)
+    if found is None:
+        raise InvalidInputError("must be the id (uuid) or URL of a microbadge",
+                                pointer=pointer)
+    return found
+
+
+@api.post("/pathways")
+def create_pathway_route() -> tuple[Response, int, dict[str, str]]:
+    """Define a pathway: its composite microbadge is awarded when a learner holds every
+    requirement."""
+    provider = current_provider(SCOPE)
+    body = json_body("PathwayInput")
+    role = body.get("jobRole")
+    data = PathwayInput(
+        name=body["name"], description=body.get("description"),
+        achievement_id=_reference(body["achievement"], "/achievement"),
+        achievements=tuple(_reference(value, f"/achievements/{index}")
+                           for index, value in enumerate(body.get("achievements", []))),
+        skills=tuple(SkillInput(item["framework"], item["version"], item["competence"],
+                                item["level"]) for item in body.get("skills", [])),
+        job_role=(role["framework"], role["version"], role["code"]) if role else None,
+        accepted_providers=tuple(body.get("acceptedProviders", [])))
+    context = issuer_context()
+    record = create_pathway(db_session(), provider, data, clock=context.clock)
+    db_session().commit()
+    return (jsonify(_view(record)), 201,
+            {"Location": f"{context.base_url}/api/v1/pathways/{record.public_id}"})
+
+
+@api.get("/pathways")
+def list_pathways_route() -> Response:
+    """The provider's pathways."""
+    provider = current_provider(SCOPE)
+    return jsonify({"items": [_view(record)
+                              for record in list_pathways(db_session(), provider)]})
+
+
+@api.get("/pathways/<uuid:pathway_id>")
+def get_pathway_route(pathway_id: uuid.UUID) -> Response:
+    """One of the provider's pathways."""
+    provider = current_provider(SCOPE)
+    return jsonify(_view(find_pathway(db_session(), provider, str(pathway_id))))
+
+
+@api.get("/pathways/<uuid:pathway_id>/progress")
+def pathway_progress_route(pathway_id: uuid.UUID) -> Response:
+    """Where a learner (`?learner=` e-mail address or DID) stands on a pathway."""
+    provider = current_provider(READ)
+    query = Query()
+    learner = query.text("learner")
+    if learner is None:
+        query.fail("learner", "is required: the learner's e-mail address or DID")
+    query.finish()
+    if learner is None:  # finish() raised: the parameter is required
+        raise InvalidInputError("learner is required", pointer="/learner")
+    session = db_session()
+    record = find_pathway(session, provider, str(pathway_id))
+    is_did = learner.strip().startswith("did:")
+    progress = progress_of(session, record, email=None if is_did else learner,
+                           did=learner if is_did else None, now=issuer_context().clock())
+    view: dict[str, Any] = {
+        "pathway": record.public_id, "complete": progress.complete,
+        "met": sum(item.met for item in progress.requirements),
+        "required": len(progress.requirements),
+        "requirements": [{**_requirement_view(session, item.requirement), "met": item.met,
+                          "credentials": list(item.credentials)}
+                         for item in progress.requirements]}
+    if progress.completed_by is not None:
+        view["credential"] = progress.completed_by
+    return jsonify(view)

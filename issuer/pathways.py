@@ -1,0 +1,299 @@
+"""Pathways: composite credentials awarded automatically when a learner holds every
+required microbadge (or every required competence at its level).
+
+A pathway belongs to one provider, which awards its composite microbadge; credentials
+from the providers it accepts count too. After every award that created credentials,
+`complete_pathways` looks at the pathways the awarding provider's credentials count for
+and awards each completed one. Exactly once per learner, even when two awards race: the
+composite award carries an Idempotency-Key derived from the pathway and the learner, so
+the unique (provider, idempotency key) constraint lets one transaction store it and hands
+the other the stored credential. It runs after the award committed, in a new transaction,
+so of two racing awards at least the later one sees both.
+
+Held means: an active or suspended-then-unsuspended credential (state active), not
+expired. The composite credential lists its constituents as evidence (their ids).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from badges.model import Evidence
+from issuer.achievements import SkillInput, find_achievement
+from issuer.clock import Clock
+from issuer.credential_queries import learner_key
+from issuer.database import writing
+from issuer.errors import InvalidInputError, IssuerError, NotFoundError
+from issuer.models import (
+    AchievementRecord,
+    AchievementSkillRecord,
+    CompetenceRecord,
+    CredentialRecord,
+    CredentialState,
+    FrameworkRecord,
+    JobRoleRecord,
+    PathwayProviderRecord,
+    PathwayRecord,
+    ProviderRecord,
+)
+from issuer.status_lists import ListSigner
+
+__all__ = [
+    "PathwayInput",
+    "Progress",
+    "RequirementProgress",
+    "complete_pathways",
+    "create_pathway",
+    "find_pathway",
+    "list_pathways",
+    "pathway_progress",
+]
+
+_KEY_PREFIX: Final = "pathway:"
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PathwayInput:
+    """A pathway as the provider defines it: the composite microbadge, and either explicit
+    requirements (microbadge ids and/or skills) or a job role whose requirements it takes."""
+
+    name: str
+    achievement_id: str
+    description: str | None = None
+    achievements: tuple[str, ...] = ()
+    skills: tuple[SkillInput, ...] = ()
+    job_role: tuple[str, str, str] | None = None  # framework slug, version, job role code
+    accepted_providers: tuple[str, ...] = ()  # provider slugs
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementProgress:
+    """One requirement and the credentials that meet it (empty: not met yet)."""
+
+    requirement: dict[str, Any]
+    credentials: tuple[str, ...]
+
+    @property
+    def met(self) -> bool:
+        return bool(self.credentials)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A learner's progress: every requirement, and the composite credential once awarded."""
+
+    requirements: tuple[RequirementProgress, ...]
+    completed_by: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        return all(item.met for item in self.requirements)
+
+
+def _level_order(framework: FrameworkRecord, level: str) -> int:
+    return next(index for index, item in enumerate(framework.levels) if item["code"] == level)
+
+
+def _skill_requirement(session: Session, index: int, skill: SkillInput) -> dict[str, Any]:
+    competence = session.scalar(
+        select(CompetenceRecord).join(FrameworkRecord)
+        .where(FrameworkRecord.slug == skill.framework, FrameworkRecord.version == skill.version,
+               CompetenceRecord.code == skill.competence))
+    if competence is None:
+        raise InvalidInputError(f"no competence {skill.competence!r} in version "
+                                f"{skill.version!r} of {skill.framework!r}",
+                                pointer=f"/skills/{index}")
+    if skill.level not in [level["code"] for level in competence.framework.levels]:
+        raise InvalidInputError(f"{skill.level!r} is not a level of {skill.framework!r}",
+                                pointer=f"/skills/{index}/level")
+    return {"competence_id": competence.id, "level": skill.level}
+
+
+def create_pathway(session: Session, provider: ProviderRecord, data: PathwayInput, *,
+                   clock: Clock) -> PathwayRecord:
+    """Define a pathway (not committed). Raises NotFoundError (the composite microbadge),
+    InvalidInputError (unknown requirement, provider or job role; no requirement)."""
+    composite = find_achievement(session, provider, data.achievement_id)
+    requirements: list[dict[str, Any]] = []
+    job_role = None
+    if data.job_role is not None:
+        slug, version, code = data.job_role
+        job_role = session.scalar(
+            select(JobRoleRecord).join(FrameworkRecord)
+            .where(FrameworkRecord.slug == slug, FrameworkRecord.version == version,
+                   JobRoleRecord.code == code))
+        if job_role is None:
+            raise InvalidInputError(f"no job role {code!r} in version {version!r} of {slug!r}",
+                                    pointer="/jobRole")
+        competences = {item.code: item.id for item in job_role.framework.competences}
+        requirements += [{"competence_id": competences[item["competence"]],
+                          "level": item["level"]} for item in job_role.requirements]
+    accepted = [provider]
+    for index, slug in enumerate(data.accepted_providers):
+        other = session.scalar(select(ProviderRecord).where(ProviderRecord.slug == slug))
+        if other is None:
+            raise InvalidInputError(f"no provider {slug!r}",
+                                    pointer=f"/acceptedProviders/{index}")
+        if other not in accepted:
+            accepted.append(other)
+    for index, public_id in enumerate(data.achievements):
+        required = session.scalar(select(AchievementRecord).where(
+            AchievementRecord.public_id == public_id,
+            AchievementRecord.provider_id.in_([item.id for item in accepted])))
+        if required is None:
+            raise InvalidInputError("no microbadge of this or an accepted provider with "
+                                    f"id {public_id!r}", pointer=f"/achievements/{index}")
+        if required.id == composite.id:
+            raise InvalidInputError("a pathway cannot require its own composite microbadge",
+                                    pointer=f"/achievements/{index}")
+        requirements.append({"achievement_id": required.id})
+    requirements += [_skill_requirement(session, index, skill)
+                     for index, skill in enumerate(data.skills)]
+    unique = list({repr(sorted(item.items())): item for item in requirements}.values())
+    if not unique:
+        raise InvalidInputError("a pathway needs at least one requirement (achievements, "
+                                "skills or a jobRole)", pointer="/achievements")
+    record = PathwayRecord(public_id=str(uuid.uuid4()), provider_id=provider.id,
+                           name=data.name, description=data.description,
+                           achievement_id=composite.id, job_role=job_role,
+                           requirements=unique, created_at=clock(),
+                           accepted=[PathwayProviderRecord(provider_id=item.id)
+                                     for item in accepted])
+    session.add(record)
+    session.flush()
+    return record
+
+
+def find_pathway(session: Session, provider: ProviderRecord, public_id: str) -> PathwayRecord:
+    """One of this provider's pathways. Raises NotFoundError."""
+    record = session.scalar(select(PathwayRecord).where(
+        PathwayRecord.public_id == public_id, PathwayRecord.provider_id == provider.id))
+    if record is None:
+        raise NotFoundError(f"no pathway {public_id!r}")
+    return record
+
+
+def list_pathways(session: Session, provider: ProviderRecord) -> Sequence[PathwayRecord]:
+    return session.scalars(select(PathwayRecord).where(PathwayRecord.provider_id == provider.id)
+                           .order_by(PathwayRecord.id)).all()
+
+
+def _holdings(session: Session, pathway: PathwayRecord, key: int,
+              now: datetime) -> list[CredentialRecord]:
+    """The learner's credentials that count for the pathway: active, unexpired, from an
+    accepted provider, other than the pathway's own composite credential."""
+    providers = [item.provider_id for item in pathway.accepted]
+    return list(session.scalars(
+        select(CredentialRecord)
+        .where(CredentialRecord.learner_key == key,
+               CredentialRecord.provider_id.in_(providers),
+               CredentialRecord.state == CredentialState.ACTIVE.value,
+               CredentialRecord.achievement_id.is_not(None),
+               CredentialRecord.achievement_id != pathway.achievement_id,
+               or_(CredentialRecord.valid_until.is_(None), CredentialRecord.valid_until > now))
+        .order_by(CredentialRecord.id)))
+
+
+def _evaluate(session: Session, pathway: PathwayRecord, key: int,
+              now: datetime) -> tuple[RequirementProgress, ...]:
+    held = _holdings(session, pathway, key, now)
+    skills: dict[int, list[AchievementSkillRecord]] = {}
+    achievement_ids = {record.achievement_id for record in held}
+    if achievement_ids:
+        for skill in session.scalars(
+                select(AchievementSkillRecord)
+                .where(AchievementSkillRecord.achievement_id.in_(achievement_ids))
+                .options(selectinload(AchievementSkillRecord.competence)
+                         .selectinload(CompetenceRecord.framework))):
+            skills.setdefault(skill.achievement_id, []).append(skill)
+    progress = []
+    for requirement in pathway.requirements:
+        if "achievement_id" in requirement:
+            meeting = [record.credential_id for record in held
+                       if record.achievement_id == requirement["achievement_id"]]
+        else:
+            meeting = []
+            for record in held:
+                for skill in skills.get(record.achievement_id or 0, []):
+                    if skill.competence_id != requirement["competence_id"]:
+                        continue
+                    framework = skill.competence.framework
+                    if (_level_order(framework, skill.level)
+                            >= _level_order(framework, requirement["level"])):
+                        meeting.append(record.credential_id)
+        progress.append(RequirementProgress(requirement, tuple(meeting)))
+    return tuple(progress)
+
+
+def _idempotency_key(pathway: PathwayRecord, key: int) -> str:
+    digest = hashlib.sha256(f"{pathway.public_id}:{key}".encode()).hexdigest()
+    return f"{_KEY_PREFIX}{digest}"
+
+
+def pathway_progress(session: Session, pathway: PathwayRecord, *, email: str | None,
+                     did: str | None, now: datetime) -> Progress:
+    """Where a learner stands on a pathway: each requirement and what meets it."""
+    key = learner_key(email, did)
+    if key is None:
+        raise InvalidInputError("name the learner by email or did", pointer="/learner")
+    completed = session.scalar(select(CredentialRecord.credential_id).where(
+        CredentialRecord.provider_id == pathway.provider_id,
+        CredentialRecord.idempotency_key == _idempotency_key(pathway, key)))
+    return Progress(_evaluate(session, pathway, key, now), completed)
+
+
+def complete_pathways(session: Session, provider: ProviderRecord,
+                      credentials: Sequence[CredentialRecord], signer: ListSigner) -> None:
+    """Award the composite credential of every pathway the new `credentials` (just
+    committed by `provider`) complete for their learners; commits each award."""
+    from issuer.awarding import AwardInput, Learner, award_credentials
+
+    learners = {record.learner_key: record for record in credentials
+                if record.learner_key is not None and record.achievement_id is not None}
+    if not learners:
+        return
+    pathways = list(session.scalars(
+        select(PathwayRecord).join(PathwayProviderRecord)
+        .where(PathwayProviderRecord.provider_id == provider.id)
+        .options(selectinload(PathwayRecord.accepted),
+                 selectinload(PathwayRecord.achievement))))
+    session.commit()  # what follows runs in writer transactions of its own
+    now = signer.clock()
+    for pathway in pathways:
+        for key, record in learners.items():
+            if record.achievement_id == pathway.achievement_id:
+                continue
+            writing(session)  # SQLite: the check and the award under one write lock
+            owner = session.get_one(ProviderRecord, pathway.provider_id)
+            progress = _evaluate(session, pathway, key, now)
+            if not all(item.met for item in progress):
+                continue
+            constituents = sorted({credential for item in progress
+                                   for credential in item.credentials})
+            data = AwardInput(
+                achievement_id=pathway.achievement.public_id,
+                learner=Learner(email=record.learner_email, did=record.learner_did,
+                                name=record.learner_name),
+                evidence=tuple(Evidence(id=credential, name="Constituent credential",
+                                        genre="Credential") for credential in constituents))
+            key_text = _idempotency_key(pathway, key)
+            # Recursion: the composite award completes pathways built on it in turn.
+            try:
+                award_credentials(session, owner, [data], signer,
+                                  idempotency_keys=[key_text],
+                                  request_digest=key_text[len(_KEY_PREFIX):][:64])
+            except IssuerError as error:  # the learner's own award stands; say why
+                session.rollback()
+                _log.warning("pathway %s: the composite credential could not be awarded: %s",
+                             pathway.public_id, error.message)
+        session.rollback()  # end the read-only check of the last learner
