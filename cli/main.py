@@ -15,6 +15,8 @@ from cli import (
     clients_command,
     credentials_command,
     db_command,
+    figures_command,
+    frameworks_command,
     keys_command,
     serve_command,
     sign_command,
@@ -39,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     db_command.register(commands)
     clients_command.register(commands)
     credentials_command.register(commands)
+    frameworks_command.register(commands)
+    figures_command.register(commands)
     return parser
 
 

@@ -8,10 +8,13 @@ never part of the message.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from alembic.util import CommandError
 from flask import Flask
@@ -30,7 +33,16 @@ from issuer.database import (
     upgrade_database,
     writing,
 )
-from issuer.errors import InvalidInputError, IssuerError
+from issuer.errors import InvalidInputError, IssuerError, NotFoundError
+from issuer.figures import Figure, FigureQuery, compute_figures, target_progress
+from issuer.frameworks import (
+    export_csv,
+    export_json,
+    find_framework,
+    framework_input_from_csv,
+    framework_input_from_json,
+    import_framework,
+)
 from issuer.key_vault import KeyVault
 from issuer.oauth import create_client
 from issuer.providers import find_provider
@@ -44,6 +56,9 @@ __all__ = [
     "StatusResult",
     "change_credential_statuses",
     "database_revisions",
+    "export_framework",
+    "figures_report",
+    "import_framework_file",
     "load_service_settings",
     "register_client",
     "reporting_database_errors",
@@ -206,3 +221,50 @@ def _describe(where: CredentialFilter) -> dict[str, str]:
               "issuedAfter": where.issued_after.isoformat() if where.issued_after else None,
               "issuedBefore": where.issued_before.isoformat() if where.issued_before else None}
     return {name: value for name, value in values.items() if value is not None}
+
+
+def import_framework_file(settings: Settings, text: str, *, csv_format: bool,
+                          clock: Clock = system_clock) -> tuple[str, str, bool]:
+    """Import a framework version (JSON or CSV text) as the operator; returns (slug,
+    version, created). Raises DatabaseError, InvalidInputError (with every error of the
+    file in `errors`), ConflictError."""
+    data = framework_input_from_csv(text) if csv_format else framework_input_from_json(
+        _json_document(text))
+    with _engine(settings) as engine, _sessions_at_head(engine) as session:
+        record, created = import_framework(session, data, owner=None, clock=clock)
+        session.commit()
+        return record.slug, record.version, created
+
+
+def _json_document(text: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInputError(f"the file is not JSON: {error.msg} at line {error.lineno}"
+                                ) from None
+
+
+def export_framework(settings: Settings, slug: str, version: str, *, csv_format: bool) -> str:
+    """A framework version as JSON or CSV text. Raises DatabaseError, NotFoundError."""
+    with _engine(settings) as engine, _sessions_at_head(engine) as session:
+        record = find_framework(session, slug, version)
+        if record is None:
+            raise NotFoundError(f"no version {version!r} of a framework {slug!r}")
+        if csv_format:
+            return export_csv(record)
+        return json.dumps(export_json(record), indent=2, ensure_ascii=False) + "\n"
+
+
+def figures_report(settings: Settings, query: FigureQuery, *,
+                   provider_slug: str | None = None) -> tuple[list[Figure], dict[str, Any] | None]:
+    """The figures (all providers, or one) and the progress against the configured target.
+    Raises DatabaseError, NotFoundError (provider)."""
+    with _engine(settings) as engine, _sessions_at_head(engine) as session:
+        provider_id = None
+        if provider_slug is not None:
+            provider_id = find_provider(session, provider_slug).id
+        figures = compute_figures(session, dataclasses.replace(query, provider_id=provider_id))
+        target = target_progress(session, workforce=settings.workforce_size,
+                                 percent=settings.annual_target_percent,
+                                 provider_id=provider_id)
+        return figures, target

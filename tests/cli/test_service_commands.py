@@ -141,3 +141,30 @@ def test_db_upgrade_refuses_invalid_settings(monkeypatch: pytest.MonkeyPatch,
     code, out, err = _run(capsys, "db", "upgrade")
     assert (code, out) == (2, "")
     assert err.startswith("error: MICROBADGES_DATABASE_URL must be a sqlite:/// or")
+
+
+def test_frameworks_import_export_and_figures(service_environment: str, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from issuer.seed import DEMO_FRAMEWORK
+
+    assert _run(capsys, "db", "upgrade")[0] == 0
+    code, out, err = _run(capsys, "frameworks", "import", str(DEMO_FRAMEWORK))
+    assert (code, out, err) == (0, "imported: asa-skills 2026.1\n", "")
+    code, out, _ = _run(capsys, "frameworks", "import", str(DEMO_FRAMEWORK))
+    assert out == "already imported (same content): asa-skills 2026.1\n"
+    code, exported, _ = _run(capsys, "frameworks", "export", "asa-skills", "2026.1")
+    assert json.loads(exported) == json.loads(DEMO_FRAMEWORK.read_text(encoding="utf-8"))
+    code, as_csv, _ = _run(capsys, "frameworks", "export", "asa-skills", "2026.1",
+                           "--format", "csv")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(as_csv.replace("2026.1", "2026.2").replace(
+        "PASS-KC-LEADERSHIP,Leadership", "PASS-KC-LEADERSHIP,", 1), encoding="utf-8")
+    code, out, err = _run(capsys, "frameworks", "import", str(bad))
+    assert code == 2
+    assert err.splitlines() == ["error: the CSV file has 1 error; nothing was imported",
+                                "  line 12, column name: is required"]
+    assert _run(capsys, "frameworks", "export", "asa-skills", "2026.2")[0] == 2
+    code, out, _ = _run(capsys, "figures", "--by", "competence", "--format", "json")
+    assert (code, json.loads(out)) == (0, {"by": "competence", "period": None, "figures": []})
+    code, out, _ = _run(capsys, "figures")
+    assert out.splitlines()[0].split() == ["total", "period", "learners", "credentials"]
