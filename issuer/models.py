@@ -354,6 +354,9 @@ class CredentialRecord(Base):
                          name="uq_credentials_provider_id_idempotency_key"),
         Index("ix_credentials_provider_id_issued_at", "provider_id", "issued_at"),
         Index("ix_credentials_learner_key", "learner_key"),
+        # Covers what the figures read, in learner order (issuer.figures).
+        Index("ix_credentials_figures", "learner_key", "state", "achievement_id",
+              "provider_id", "issued_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

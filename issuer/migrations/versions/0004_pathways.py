@@ -79,6 +79,11 @@ def upgrade() -> None:
     with op.batch_alter_table("credentials", schema=None) as batch_op:
         batch_op.add_column(sa.Column("learner_key", sa.BigInteger(), nullable=True))
         batch_op.create_index("ix_credentials_learner_key", ["learner_key"], unique=False)
+        batch_op.create_index(
+            "ix_credentials_figures",
+            ["learner_key", "state", "achievement_id", "provider_id", "issued_at"],
+            unique=False,
+        )
 
     # Credentials issued before: their learner key from the stored e-mail or DID.
     connection = op.get_bind()
@@ -101,6 +106,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("credentials", schema=None) as batch_op:
+        batch_op.drop_index("ix_credentials_figures")
         batch_op.drop_index("ix_credentials_learner_key")
         batch_op.drop_column("learner_key")
 
