@@ -1,5 +1,6 @@
 """Upskilling figures at scale: every figure the API offers, on 1,000,000 credentials, on
-SQLite and PostgreSQL, against the issue's budget of one second per answer.
+SQLite and PostgreSQL, against the issue's budget of one second per answer: answered from
+the snapshots (`issuer.figures.refresh_figures`), and counted live.
 
 Run from the repository root:
 
@@ -13,10 +14,12 @@ countries with 60 microbadges proving 1 to 3 competences at random levels, and i
 `--rows` credential rows (default 1,000,000) for 250,000 learners issued over three years,
 3% of them revoked and 2% superseded. The rows carry every column the figures read; their
 `document` is a placeholder (`{}`): signing a million credentials would take the best part
-of an hour and the figures never read it. Then ANALYZE, and each figure query
-(`issuer.figures.compute_figures`: by total, competence, framework, job role, provider,
-country; with no period, by year and by quarter) is timed `--repeat` times (default 5)
-after one untimed run; the median is reported, and its ratio to the 1,000 ms budget.
+of an hour and the figures never read it. Then ANALYZE (PostgreSQL: VACUUM ANALYZE, as
+autovacuum would), one snapshot refresh, which counts every figure live once (by total,
+competence, framework, job role, provider, country; with no period, by month, by quarter,
+by year) and reports each count's time; then answering each figure (no period, by year, by
+quarter) from its snapshot is timed `--repeat` times (default 5): the median is reported,
+and its ratio to the 1,000 ms budget.
 
 Exit status: 0 on success (whether or not the budget is met: the table says), 1 when a
 requested backend could not be run, 2 when a figure does not add up (the total of a
@@ -51,7 +54,7 @@ from benchmarks.sign_verify import BenchmarkError, machine_info
 from issuer.clock import system_clock
 from issuer.credential_queries import learner_key
 from issuer.database import make_session_factory, upgrade_database
-from issuer.figures import DIMENSIONS, FigureQuery, compute_figures
+from issuer.figures import DIMENSIONS, FigureQuery, answer_figures, refresh_figures
 from issuer.frameworks import framework_input_from_json, import_framework
 from issuer.models import (
     AchievementRecord,
@@ -115,8 +118,12 @@ def seed(engine: Engine, rows: int) -> float:
                 "issued_at": _START + timedelta(seconds=rng.randrange(span)),
                 "verification_method": "did:web:b:0#key-1", "document": "{}"})
         _insert(engine, batch)
-    with engine.begin() as connection:
-        connection.execute(text("ANALYZE"))
+    if engine.dialect.name == "postgresql":  # what autovacuum does: index-only scans
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+    else:
+        with engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
     return time.perf_counter() - started
 
 
@@ -138,19 +145,23 @@ def _insert(engine: Engine, batch: list[dict[str, Any]]) -> None:
 
 
 def measure(engine: Engine, repeat: int) -> list[dict[str, Any]]:
-    """Median milliseconds of every figure query."""
+    """Per figure: the live count's time (as the snapshot refresh measured it, one run) and
+    the median time of answering from the snapshot."""
     sessions = make_session_factory(engine)
     results = []
     with sessions() as session:
+        live = refresh_figures(session, system_clock)
         totals: dict[str | None, int] = {}
         for by in DIMENSIONS:
             for period in PERIODS:
                 query = FigureQuery(by=by, period=period)
-                figures = compute_figures(session, query)  # untimed: warm the caches
+                figures, as_of = answer_figures(session, query)
+                if as_of is None:
+                    raise BenchmarkError(f"no snapshot of {by}/{period} after the refresh")
                 samples = []
                 for _ in range(repeat):
                     started = time.perf_counter()
-                    compute_figures(session, query)
+                    answer_figures(session, query)
                     samples.append((time.perf_counter() - started) * 1000)
                 if by == "total":
                     totals[period] = sum(figure.credentials for figure in figures)
@@ -159,8 +170,9 @@ def measure(engine: Engine, repeat: int) -> list[dict[str, Any]]:
                     raise BenchmarkError(f"by provider ({period}) does not add up to the total")
                 median = statistics.median(samples)
                 results.append({"by": by, "period": period or "-", "groups": len(figures),
-                                "median_ms": round(median, 1),
-                                "budget_ratio": round(median / BUDGET_MS, 3)})
+                                "answer_ms": round(median, 2),
+                                "budget_ratio": round(median / BUDGET_MS, 4),
+                                "live_ms": round(live[f"{by}/{period or '-'}"] * 1000, 1)})
     return results
 
 
@@ -177,14 +189,17 @@ def render(report: dict[str, Any]) -> str:
            f"budget {BUDGET_MS:.0f} ms", ""]
     for result in report["backends"]:
         out.append(f"{result['backend']} ({result['server']}), seeded in {result['seed_s']} s")
-        out.append(f"  {'by':<12} {'period':<8} {'groups':>6} {'median ms':>10} "
-                   f"{'/ budget':>9}")
+        out.append(f"  {'by':<12} {'period':<8} {'groups':>6} {'answer ms':>10} "
+                   f"{'/ budget':>9} {'live ms':>9}")
         for row in result["figures"]:
             out.append(f"  {row['by']:<12} {row['period']:<8} {row['groups']:>6} "
-                       f"{row['median_ms']:>10.1f} {row['budget_ratio']:>8.3f}x")
-        worst = max(row["median_ms"] for row in result["figures"])
+                       f"{row['answer_ms']:>10.2f} {row['budget_ratio']:>8.4f}x "
+                       f"{row['live_ms']:>9.1f}")
+        worst = max(row["answer_ms"] for row in result["figures"])
+        refresh = sum(row["live_ms"] for row in result["figures"]) / 1000
         verdict = "within" if worst < BUDGET_MS else "OVER"
-        out.append(f"  slowest: {worst:.1f} ms ({verdict} the budget)")
+        out.append(f"  slowest answer: {worst:.2f} ms ({verdict} the budget); "
+                   f"refreshing every snapshot (the live counts): {refresh:.1f} s")
         out.append("")
     for backend, reason in report["skipped"].items():
         out.append(f"{backend}: not run: {reason}")

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,13 @@ from issuer.database import (
     writing,
 )
 from issuer.errors import InvalidInputError, IssuerError, NotFoundError
-from issuer.figures import Figure, FigureQuery, compute_figures, target_progress
+from issuer.figures import (
+    Figure,
+    FigureQuery,
+    answer_figures,
+    refresh_figures,
+    target_progress,
+)
 from issuer.frameworks import (
     export_csv,
     export_json,
@@ -60,6 +67,7 @@ __all__ = [
     "figures_report",
     "import_framework_file",
     "load_service_settings",
+    "refresh_figure_snapshots",
     "register_client",
     "reporting_database_errors",
     "upgrade",
@@ -256,15 +264,30 @@ def export_framework(settings: Settings, slug: str, version: str, *, csv_format:
 
 
 def figures_report(settings: Settings, query: FigureQuery, *,
-                   provider_slug: str | None = None) -> tuple[list[Figure], dict[str, Any] | None]:
-    """The figures (all providers, or one) and the progress against the configured target.
+                   provider_slug: str | None = None, live: bool = False,
+                   ) -> tuple[list[Figure], datetime | None, dict[str, Any] | None]:
+    """The figures (all providers from the latest snapshot unless `live`; one provider
+    live), as of when (None: now), and the progress against the configured target.
     Raises DatabaseError, NotFoundError (provider)."""
     with _engine(settings) as engine, _sessions_at_head(engine) as session:
         provider_id = None
         if provider_slug is not None:
             provider_id = find_provider(session, provider_slug).id
-        figures = compute_figures(session, dataclasses.replace(query, provider_id=provider_id))
+        scoped = dataclasses.replace(query, provider_id=provider_id)
+        figures, as_of = answer_figures(session, scoped, live=live)
+        years = None
+        if settings.workforce_size > 0:
+            years, _ = answer_figures(session, FigureQuery(
+                by="total", period="year", provider_id=provider_id), live=live)
         target = target_progress(session, workforce=settings.workforce_size,
                                  percent=settings.annual_target_percent,
-                                 provider_id=provider_id)
-        return figures, target
+                                 provider_id=provider_id, years=years)
+        return figures, as_of, target
+
+
+def refresh_figure_snapshots(settings: Settings, clock: Clock = system_clock,
+                             ) -> dict[str, float]:
+    """Recompute the alliance-wide figure snapshots; the seconds each took.
+    Raises DatabaseError."""
+    with _engine(settings) as engine, _sessions_at_head(engine) as session:
+        return refresh_figures(session, clock)

@@ -155,6 +155,8 @@ def award_credentials(session: Session, provider: ProviderRecord,
     Each credential carries a revocation status entry (and a suspension entry when the
     provider enabled suspension), allocated in the same transaction; `signer` holds the
     provider keys, the public origin, the clock and the validity of a list started here.
+    Once committed, the pathways the new credentials complete are awarded
+    (`issuer.pathways.complete_pathways`, in transactions of their own).
 
     Raises NotFoundError (unknown microbadge; `index` names the input),
     InvalidInputError, IdempotencyConflictError.

@@ -19,6 +19,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -45,6 +46,7 @@ __all__ = [
     "CredentialKind",
     "CredentialRecord",
     "CredentialState",
+    "FigureSnapshotRecord",
     "FrameworkRecord",
     "IdentifierMethod",
     "ImageRecord",
@@ -303,6 +305,22 @@ class AchievementSkillRecord(Base):
     level: Mapped[str] = mapped_column(String(32))
 
     competence: Mapped[CompetenceRecord] = relationship()
+
+
+class FigureSnapshotRecord(Base):
+    """The alliance-wide figures of one (dimension, period), as last computed by
+    `issuer.figures.refresh_figures`: answers in milliseconds, as of `computed_at`."""
+
+    __tablename__ = "figure_snapshots"
+    __table_args__ = (UniqueConstraint("dimension", "period",
+                                       name="uq_figure_snapshots_dimension_period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str] = mapped_column(String(8))  # "" for no period
+    computed_at: Mapped[datetime]
+    seconds: Mapped[float] = mapped_column(Float)  # how long computing it took
+    figures: Mapped[list[Any]] = mapped_column(JSON)
 
 
 class PathwayRecord(Base):

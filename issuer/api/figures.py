@@ -1,5 +1,7 @@
 """Upskilling figures through the API: a provider's token counts its own credentials, an
-operator's token (scope `figures`) counts every provider's."""
+operator's token (scope `figures`) counts every provider's, from the latest snapshot
+(`asOf`; `microbadges figures refresh` stores it) unless `live=true` or a date window is
+asked for."""
 
 from __future__ import annotations
 
@@ -8,13 +10,14 @@ from typing import Any, Final
 from flask import Response, jsonify, request
 
 from issuer.api.blueprint import api
+from issuer.api.representation import rfc3339
 from issuer.api.requests import Query
 from issuer.app import db_session, issuer_context
 from issuer.figures import (
     DIMENSIONS,
     PERIODS,
     FigureQuery,
-    compute_figures,
+    answer_figures,
     figures_csv,
     target_progress,
 )
@@ -37,24 +40,32 @@ def figures_route() -> Response:
     start = query.timestamp("from")
     end = query.timestamp("to")
     wanted = query.choice("format", ("json", "csv"))
+    live = query.choice("live", ("true", "false")) == "true"
     query.finish()
     session = db_session()
-    figures = compute_figures(session, FigureQuery(by=by, period=period, start=start, end=end,
-                                                   provider_id=client.provider_id))
+    context = issuer_context()
+    figures, as_of = answer_figures(session, FigureQuery(
+        by=by, period=period, start=start, end=end, provider_id=client.provider_id),
+        live=live)
     if wanted == "csv" or (wanted is None and request.accept_mimetypes.best_match(
             ["application/json", CSV]) == CSV):
         response = Response(figures_csv(figures), mimetype=CSV)
         response.headers["Content-Disposition"] = f'attachment; filename="figures-{by}.csv"'
         return response
-    settings = issuer_context().settings
+    settings = context.settings
     body: dict[str, Any] = {
-        "by": by, "period": period,
+        "by": by, "period": period, "asOf": rfc3339(as_of or context.clock()),
+        "live": as_of is None,
         "scope": ("all providers" if client.provider_id is None
                   else session.get_one(ProviderRecord, client.provider_id).slug),
         "figures": [figure.to_json() for figure in figures]}
+    years = None
+    if settings.workforce_size > 0:
+        years, _ = answer_figures(session, FigureQuery(
+            by="total", period="year", provider_id=client.provider_id), live=live)
     target = target_progress(session, workforce=settings.workforce_size,
                              percent=settings.annual_target_percent,
-                             provider_id=client.provider_id)
+                             provider_id=client.provider_id, years=years)
     if target is not None:
         body["target"] = target
     return jsonify(body)

@@ -19,5 +19,5 @@ def test_a_tiny_sqlite_run(capsys: pytest.CaptureFixture[str]) -> None:
     assert [(row["by"], row["period"]) for row in sqlite["figures"]] == [
         (by, period or "-") for by in DIMENSIONS for period in PERIODS]
     assert all(row["groups"] > 0 for row in sqlite["figures"])
-    assert set(sqlite["figures"][0]) == {"by", "period", "groups", "median_ms",
-                                         "budget_ratio"}
+    assert set(sqlite["figures"][0]) == {"by", "period", "groups", "answer_ms",
+                                         "budget_ratio", "live_ms"}

@@ -96,7 +96,7 @@ def test_clients_create(service_environment: str, capsys: pytest.CaptureFixture[
     code, out, err = _run(capsys, "clients", "create", "--operator", "--json")
     assert code == 0
     operator = json.loads(out)
-    assert operator["scope"] == "providers"
+    assert operator["scope"] == "providers figures"
     assert operator["provider"] is None
     assert "shown only this once" in err
 
@@ -165,6 +165,9 @@ def test_frameworks_import_export_and_figures(service_environment: str, tmp_path
                                 "  line 12, column name: is required"]
     assert _run(capsys, "frameworks", "export", "asa-skills", "2026.2")[0] == 2
     code, out, _ = _run(capsys, "figures", "--by", "competence", "--format", "json")
-    assert (code, json.loads(out)) == (0, {"by": "competence", "period": None, "figures": []})
-    code, out, _ = _run(capsys, "figures")
+    assert (code, json.loads(out)) == (0, {"by": "competence", "period": None, "asOf": "now",
+                                           "figures": []})
+    code, out, err = _run(capsys, "figures", "--refresh")
+    assert err == "refreshed 24 figures in " + err.removeprefix("refreshed 24 figures in ")
     assert out.splitlines()[0].split() == ["total", "period", "learners", "credentials"]
+    assert "counted: 20" in out  # from the snapshot just stored, with its date

@@ -22,7 +22,15 @@ from sqlalchemy.orm import Session
 
 from issuer.app import create_app
 from issuer.credential_queries import learner_key
-from issuer.figures import DIMENSIONS, PERIODS, Figure, FigureQuery, compute_figures
+from issuer.figures import (
+    DIMENSIONS,
+    PERIODS,
+    Figure,
+    FigureQuery,
+    answer_figures,
+    compute_figures,
+    refresh_figures,
+)
 from issuer.frameworks import framework_input_from_json, import_framework
 from issuer.models import (
     AchievementRecord,
@@ -189,6 +197,23 @@ def test_figures_match_a_brute_force_count(world: Session, by: str) -> None:
                 assert computed, query  # the world has something to count for each
 
 
+def test_snapshots_answer_what_a_live_count_answers_as_of_their_refresh(
+        world: Session) -> None:
+    assert answer_figures(world, FigureQuery(by="competence"))[1] is None  # none stored yet
+    timings = refresh_figures(world, lambda: NOW)
+    assert len(timings) == len(DIMENSIONS) * (1 + len(PERIODS))
+    for by in DIMENSIONS:
+        for period in (None, *PERIODS):
+            query = FigureQuery(by=by, period=period)
+            figures, as_of = answer_figures(world, query)
+            assert as_of == NOW
+            assert _canonical(figures) == _canonical(_brute_force(world, query)), query
+    # A provider's figures, a date window and live=True are always counted now.
+    assert answer_figures(world, FigureQuery(by="total"), live=True)[1] is None
+    assert answer_figures(world, FigureQuery(by="total", provider_id=1))[1] is None
+    assert answer_figures(world, FigureQuery(by="total", start=NOW))[1] is None
+
+
 def test_the_world_exercises_what_is_excluded(world: Session) -> None:
     states = set(world.scalars(select(CredentialRecord.state)))
     assert states == set(STATES)
@@ -214,10 +239,19 @@ def test_the_api_counts_a_providers_own_credentials_only(app: Flask,
     everyone = json_of(client.get("/api/v1/figures", headers=bearer(operator)))
     assert everyone["scope"] == "all providers"
     assert everyone["figures"] == [{"learners": 2, "credentials": 3}]
+    assert everyone["live"] is True  # no snapshot yet
+    with context_of(app).sessions() as session:
+        refresh_figures(session, context_of(app).clock)
+    award(client, alpha, json_of(achievement)["id"], email="c@example.org")
+    stored = json_of(client.get("/api/v1/figures", headers=bearer(operator)))
+    assert (stored["live"], stored["figures"]) == (False, [{"learners": 2, "credentials": 3}])
+    assert stored["asOf"] == "2026-03-02T09:30:00Z"
+    live = json_of(client.get("/api/v1/figures?live=true", headers=bearer(operator)))
+    assert live["figures"] == [{"learners": 3, "credentials": 4}]
     as_csv = client.get("/api/v1/figures?by=provider&format=csv", headers=alpha.headers)
     assert list(csv.DictReader(io.StringIO(as_csv.get_data(as_text=True)))) == [
-        {"provider": "alpha", "name": "Alpha Academy", "period": "", "learners": "2",
-         "credentials": "3"}]
+        {"provider": "alpha", "name": "Alpha Academy", "period": "", "learners": "3",
+         "credentials": "4"}]  # a provider's own figures are always counted live
     problem = assert_problem(client.get("/api/v1/figures?by=planet", headers=alpha.headers),
                              422, "invalid_request")
     assert problem["errors"][0]["parameter"] == "by"

@@ -1,4 +1,4 @@
-"""pathways; learner keys of credentials
+"""pathways; learner keys of credentials; figure snapshots
 
 Revision ID: 0004
 Revises: 0003
@@ -25,6 +25,17 @@ def _learner_key(email: str | None, did: str | None) -> int:
 
 
 def upgrade() -> None:
+    op.create_table(
+        "figure_snapshots",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("dimension", sa.String(length=16), nullable=False),
+        sa.Column("period", sa.String(length=8), nullable=False),
+        sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("seconds", sa.Float(), nullable=False),
+        sa.Column("figures", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_figure_snapshots")),
+        sa.UniqueConstraint("dimension", "period", name="uq_figure_snapshots_dimension_period"),
+    )
     op.create_table(
         "pathways",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -118,3 +129,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_pathways_provider_id"))
 
     op.drop_table("pathways")
+    op.drop_table("figure_snapshots")
