@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli.console import EXIT_OK, EXIT_USAGE, read_input, reporting_errors
+from cli.console import EXIT_OK, EXIT_USAGE, UsageError, read_input, reporting_errors
 
 __all__ = ["register"]
 
@@ -41,7 +41,10 @@ def _handle_import(args: argparse.Namespace) -> int:
 
     csv_format = (args.format == "csv" if args.format
                   else Path(args.file).suffix.lower() == ".csv")
-    text = read_input(args.file, MAX_FILE_BYTES).decode("utf-8-sig", errors="strict")
+    try:
+        text = read_input(args.file, MAX_FILE_BYTES).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"{args.file} is not UTF-8 text") from None
     try:
         slug, version, created = import_framework_file(load_service_settings(), text,
                                                        csv_format=csv_format)

@@ -182,12 +182,13 @@ class StatusResult:
     unchanged: list[str]
 
 
-def _sessions_at_head(engine: Engine) -> Session:
+def _sessions_at_head(engine: Engine, *, write: bool = True) -> Session:
     current = current_revision(engine)
     if current != head_revision():
         raise DatabaseError(f"the database is at revision {current or 'none'}, not "
                             f"{head_revision()}: run `microbadges db upgrade` first")
-    return writing(make_session_factory(engine)())
+    session = make_session_factory(engine)()
+    return writing(session) if write else session
 
 
 def change_credential_statuses(settings: Settings, *, provider_slug: str,
@@ -250,11 +251,13 @@ def _json_document(text: str) -> object:
     except json.JSONDecodeError as error:
         raise InvalidInputError(f"the file is not JSON: {error.msg} at line {error.lineno}"
                                 ) from None
+    except RecursionError:
+        raise InvalidInputError("the file nests JSON too deeply") from None
 
 
 def export_framework(settings: Settings, slug: str, version: str, *, csv_format: bool) -> str:
     """A framework version as JSON or CSV text. Raises DatabaseError, NotFoundError."""
-    with _engine(settings) as engine, _sessions_at_head(engine) as session:
+    with _engine(settings) as engine, _sessions_at_head(engine, write=False) as session:
         record = find_framework(session, slug, version)
         if record is None:
             raise NotFoundError(f"no version {version!r} of a framework {slug!r}")
@@ -269,7 +272,7 @@ def figures_report(settings: Settings, query: FigureQuery, *,
     """The figures (all providers from the latest snapshot unless `live`; one provider
     live), as of when (None: now), and the progress against the configured target.
     Raises DatabaseError, NotFoundError (provider)."""
-    with _engine(settings) as engine, _sessions_at_head(engine) as session:
+    with _engine(settings) as engine, _sessions_at_head(engine, write=False) as session:
         provider_id = None
         if provider_slug is not None:
             provider_id = find_provider(session, provider_slug).id
@@ -289,5 +292,5 @@ def refresh_figure_snapshots(settings: Settings, clock: Clock = system_clock,
                              ) -> dict[str, float]:
     """Recompute the alliance-wide figure snapshots; the seconds each took.
     Raises DatabaseError."""
-    with _engine(settings) as engine, _sessions_at_head(engine) as session:
-        return refresh_figures(session, clock)
+    with _engine(settings) as engine, _sessions_at_head(engine, write=False) as session:
+        return refresh_figures(session, clock)  # it takes the write lock to store, briefly

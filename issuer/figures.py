@@ -2,19 +2,20 @@
 role, provider or country, per month, quarter or year, and progress against the annual
 target (a share of a configured workforce).
 
-What counts: credentials that are not revoked and not superseded (a re-issued credential
-replaces its predecessor: one award, counted once); suspended ones count. A learner is the
-credential's `learner_key` (the same e-mail address or DID across providers); distinct
-learners are counted in the database per group, never summed across groups. By competence
-and framework, a credential counts for every competence its microbadge proves; by job
-role, when it proves a competence the role requires at the required level or above.
+What counts: microbadge awards that are not revoked and not superseded (a re-issued
+credential replaces its predecessor: one award, counted once); suspended ones count. A
+learner is the credential's `learner_key` (the same e-mail address or DID across
+providers); distinct learners are counted in the database per group, never summed
+across groups. By competence and framework, a credential counts for every competence its
+microbadge proves; by job role, when it proves a competence the role requires at the
+required level or above.
 
 Each figure is one grouped SQL query (per job role, framework or country: one each),
 shaped so that both databases answer from one pass over the covering index: the inner
 query groups by (learner, key, period), the outer one counts the learners and sums the
 credentials. That is exact but costs 1-5 µs per credential row, seconds at a million; so
 the alliance-wide figures are also kept as snapshots (`refresh_figures`, run by
-`microbadges figures refresh`, e.g. from cron), which `snapshot_figures` answers from in
+`microbadges figures --refresh`, e.g. from cron), which `snapshot_figures` answers from in
 milliseconds, saying as of when. Figures of one provider or of a date window are always
 computed live.
 """
@@ -31,9 +32,11 @@ from typing import Any, Final
 
 from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal, or_, select
 from sqlalchemy import Integer as SqlInteger
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from issuer.clock import Clock
+from issuer.database import writing
 from issuer.models import (
     AchievementSkillRecord,
     CompetenceRecord,
@@ -116,7 +119,9 @@ def _period(session: Session, period: str | None) -> ColumnElement[str]:
 
 
 def _where(query: FigureQuery) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [CredentialRecord.state.in_(_COUNTED)]
+    # Microbadge awards only: VC-API credentials name no microbadge, and so no skill.
+    conditions: list[ColumnElement[bool]] = [CredentialRecord.state.in_(_COUNTED),
+                                             CredentialRecord.achievement_id.is_not(None)]
     if query.start is not None:
         conditions.append(CredentialRecord.issued_at >= query.start)
     if query.end is not None:
@@ -243,26 +248,41 @@ class Snapshot:
 
 def refresh_figures(session: Session, clock: Clock) -> dict[str, float]:
     """Recompute and store every alliance-wide figure (each dimension, with no period and
-    per period), each in a transaction of its own; returns the seconds each took."""
+    per period): each is counted in a read transaction, then stored in a short writer
+    transaction of its own (on SQLite the count never holds the write lock). Returns the
+    seconds each count took."""
     timings = {}
     for by in DIMENSIONS:
         for period in (None, *PERIODS):
             started = time.perf_counter()
             figures = compute_figures(session, FigureQuery(by=by, period=period))
             seconds = time.perf_counter() - started
+            session.rollback()
             values = {"computed_at": clock(), "seconds": seconds,
                       "figures": [figure.to_json() for figure in figures]}
-            record = session.scalar(select(FigureSnapshotRecord).where(
-                FigureSnapshotRecord.dimension == by,
-                FigureSnapshotRecord.period == (period or "")).with_for_update())
-            if record is None:
-                session.add(FigureSnapshotRecord(dimension=by, period=period or "", **values))
-            else:
-                for name, value in values.items():
-                    setattr(record, name, value)
-            session.commit()
+            _store_snapshot(session, by, period or "", values)
             timings[f"{by}/{period or '-'}"] = seconds
     return timings
+
+
+def _store_snapshot(session: Session, by: str, period: str, values: dict[str, Any]) -> None:
+    for attempt in (1, 2):  # two refreshes at once: the second one updates the first's row
+        writing(session)
+        record = session.scalar(select(FigureSnapshotRecord).where(
+            FigureSnapshotRecord.dimension == by,
+            FigureSnapshotRecord.period == period).with_for_update())
+        if record is None:
+            session.add(FigureSnapshotRecord(dimension=by, period=period, **values))
+        else:
+            for name, value in values.items():
+                setattr(record, name, value)
+        try:
+            session.commit()
+            return
+        except IntegrityError:
+            session.rollback()
+            if attempt == 2:
+                raise
 
 
 def snapshot_figures(session: Session, by: str, period: str | None) -> Snapshot | None:

@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from badges.jsonld_safety import FORBIDDEN_CHARACTER
 from issuer.clock import Clock
 from issuer.errors import ConflictError, ForbiddenError, InvalidInputError
 from issuer.models import CompetenceRecord, FrameworkRecord, JobRoleRecord, ProviderRecord
@@ -172,6 +174,9 @@ class _Fields:
         if len(value) > limit:
             self.fail(name, f"has at most {limit} characters")
             return None
+        if FORBIDDEN_CHARACTER.search(value):
+            self.fail(name, "contains a control character or a lone surrogate")
+            return None
         if pattern is not None and not pattern.fullmatch(value):
             self.fail(name, f"is not valid{': ' + hint if hint else ''}")
             return None
@@ -195,6 +200,13 @@ class _Fields:
         for item in items:
             if not isinstance(item, str) or not item or len(item) > limit:
                 self.fail(name, f"each item is a string of 1 to {limit} characters")
+                return ()
+            if FORBIDDEN_CHARACTER.search(item):
+                self.fail(name, "contains a control character or a lone surrogate")
+                return ()
+            if separator is not None and separator in item:
+                self.fail(name, f"an item cannot contain {separator!r} (the CSV form "
+                          "separates items with it)")
                 return ()
             if pattern is not None and not pattern.fullmatch(item):
                 self.fail(name, f"{item[:80]!r} is not valid: {hint}")
@@ -380,8 +392,12 @@ def framework_input_from_csv(text: str) -> FrameworkInput:
     """A framework from its CSV form (as `export_csv` writes it). Raises InvalidInputError
     listing every problem (`errors`, each with the CSV line `row` and the `field`)."""
     report = _Report()
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as error:
+        raise InvalidInputError(f"the CSV header cannot be read: {error}", errors=[
+            {"row": 1, "field": "header", "detail": str(error)}]) from None
     unknown = [name for name in header if name not in FIELDS]
     if "type" not in header or "code" not in header or unknown:
         detail = (f"unknown columns: {', '.join(unknown)}; " if unknown else "") + \
@@ -394,7 +410,7 @@ def framework_input_from_csv(text: str) -> FrameworkInput:
     roles: list[JobRoleInput] = []
     places: dict[tuple[str, int], dict[str, Any]] = {}
     rows = 0
-    for row in reader:
+    for row in _rows(reader, report):
         line = reader.line_num
         rows += 1
         if rows > 3 * MAX_ITEMS:
@@ -435,6 +451,21 @@ def framework_input_from_csv(text: str) -> FrameworkInput:
         report.add({"row": None, "field": "type"}, "the file has no framework row")
         meta = {}
     return _finish(report, meta, levels, competences, roles, places, "CSV file")
+
+
+def _rows(reader: csv.DictReader[str], report: _Report) -> Iterable[dict[str, Any]]:
+    """The data rows; a row the csv module cannot read (an unterminated quote, a cell over
+    its size limit) is reported, and ends the file."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # line_num counts the lines read before the bad row
+            report.add({"row": reader.line_num + 1, "field": "type"},
+                       f"the CSV cannot be read here: {error}")
+            return
+        yield row
 
 
 def _csv_requirements(item: _Fields) -> tuple[Requirement, ...]:
@@ -481,10 +512,11 @@ def import_framework(session: Session, data: FrameworkInput, *,
 
     Raises ConflictError (the version exists with other content), ForbiddenError (the
     slug belongs to another provider, or to the operator)."""
-    owners = set(session.scalars(select(FrameworkRecord.owner_provider_id)
-                                 .where(FrameworkRecord.slug == data.slug)))
-    owner_id = owner.id if owner is not None else None
-    if owners and owner_id is not None and owners != {owner_id}:
+    first = session.scalar(select(FrameworkRecord).where(FrameworkRecord.slug == data.slug)
+                           .order_by(FrameworkRecord.id).limit(1))
+    # The slug belongs to whoever imported its first version; the operator (owner None,
+    # the CLI) may add versions to any slug.
+    if first is not None and owner is not None and first.owner_provider_id != owner.id:
         raise ForbiddenError(f"the framework {data.slug!r} belongs to another publisher")
     existing = find_framework(session, data.slug, data.version)
     if existing is not None:
@@ -492,9 +524,17 @@ def import_framework(session: Session, data: FrameworkInput, *,
             return existing, False
         raise ConflictError(f"version {data.version!r} of {data.slug!r} exists with other "
                             "content; versions never change: import it as a new version")
-    record = _records(data, owner_id, clock())
+    record = _records(data, owner.id if owner is not None else None, clock())
     session.add(record)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # the same version imported at the same moment
+        session.rollback()
+        existing = find_framework(session, data.slug, data.version)
+        if existing is not None and _same(existing, data):
+            return existing, False
+        raise ConflictError(f"version {data.version!r} of {data.slug!r} was imported at the "
+                            "same time with other content") from None
     return record, True
 
 

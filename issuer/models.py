@@ -147,6 +147,10 @@ class ProviderRecord(Base):
     # Credentials issued while it is on carry a suspension entry too (see StatusListRecord).
     suspension_enabled: Mapped[bool] = mapped_column(Boolean, default=False,
                                                      server_default=false())
+    # Providers whose pathways may count this provider's credentials (row ids): the
+    # consent that lets a partner's pathway see, and award on, its learners' credentials.
+    pathway_partners: Mapped[list[Any]] = mapped_column(JSON, default=list,
+                                                        server_default=text("'[]'"))
     created_at: Mapped[datetime]
 
     keys: Mapped[list[SigningKeyRecord]] = relationship(

@@ -52,6 +52,7 @@ __all__ = [
     "Progress",
     "RequirementProgress",
     "complete_pathways",
+    "counted_providers",
     "create_pathway",
     "find_pathway",
     "list_pathways",
@@ -192,7 +193,7 @@ def _holdings(session: Session, pathway: PathwayRecord, key: int,
               now: datetime) -> list[CredentialRecord]:
     """The learner's credentials that count for the pathway: active, unexpired, from an
     accepted provider, other than the pathway's own composite credential."""
-    providers = [item.provider_id for item in pathway.accepted]
+    providers = counted_providers(session, pathway)
     return list(session.scalars(
         select(CredentialRecord)
         .where(CredentialRecord.learner_key == key,
@@ -202,6 +203,18 @@ def _holdings(session: Session, pathway: PathwayRecord, key: int,
                CredentialRecord.achievement_id != pathway.achievement_id,
                or_(CredentialRecord.valid_until.is_(None), CredentialRecord.valid_until > now))
         .order_by(CredentialRecord.id)))
+
+
+def counted_providers(session: Session, pathway: PathwayRecord) -> list[int]:
+    """The providers whose credentials count: the owner, and each accepted provider that
+    lists the owner among its pathway partners (its consent to share its learners'
+    credentials with the owner)."""
+    providers = [pathway.provider_id]
+    for item in pathway.accepted:
+        if item.provider_id != pathway.provider_id and pathway.provider_id in (
+                item.provider.pathway_partners or []):
+            providers.append(item.provider_id)
+    return providers
 
 
 def _evaluate(session: Session, pathway: PathwayRecord, key: int,
@@ -252,48 +265,71 @@ def pathway_progress(session: Session, pathway: PathwayRecord, *, email: str | N
     return Progress(_evaluate(session, pathway, key, now), completed)
 
 
+@dataclass(frozen=True, slots=True)
+class _Holder:
+    email: str | None
+    did: str | None
+    name: str | None
+    achievement_id: int | None
+
+
 def complete_pathways(session: Session, provider: ProviderRecord,
                       credentials: Sequence[CredentialRecord], signer: ListSigner) -> None:
     """Award the composite credential of every pathway the new `credentials` (just
-    committed by `provider`) complete for their learners; commits each award."""
+    committed by `provider`) complete for their learners.
+
+    Runs in a session of its own (the caller's records stay loaded), each check and award
+    in a short writer transaction. A composite that cannot be awarded is logged, never
+    raised: the learner's own award has been committed and stands."""
+    holders = {record.learner_key: _Holder(record.learner_email, record.learner_did,
+                                           record.learner_name, record.achievement_id)
+               for record in credentials
+               if record.learner_key is not None and record.achievement_id is not None}
+    if not holders:
+        return
+    with Session(session.get_bind(), expire_on_commit=False) as own:
+        pathway_ids = list(own.scalars(
+            select(PathwayRecord.id).join(PathwayProviderRecord)
+            .where(PathwayProviderRecord.provider_id == provider.id)
+            .order_by(PathwayRecord.id)))
+        own.rollback()
+        for pathway_id in pathway_ids:
+            for key, holder in holders.items():
+                writing(own)  # SQLite: the check and the award under one write lock
+                try:
+                    _complete(own, pathway_id, key, holder, signer)
+                except Exception as error:  # logged, not raised: the award stands
+                    own.rollback()
+                    reason = error.message if isinstance(error, IssuerError) else (
+                        type(error).__name__)
+                    _log.warning("pathway %s: the composite credential was not awarded: %s",
+                                 pathway_id, reason)
+
+
+def _complete(session: Session, pathway_id: int, key: int, holder: _Holder,
+              signer: ListSigner) -> None:
+    """Award the pathway's composite to the learner if every requirement is met; ends
+    the transaction either way."""
     from issuer.awarding import AwardInput, Learner, award_credentials
 
-    learners = {record.learner_key: record for record in credentials
-                if record.learner_key is not None and record.achievement_id is not None}
-    if not learners:
+    pathway = session.get_one(PathwayRecord, pathway_id)
+    if holder.achievement_id == pathway.achievement_id:
+        session.rollback()
         return
-    pathways = list(session.scalars(
-        select(PathwayRecord).join(PathwayProviderRecord)
-        .where(PathwayProviderRecord.provider_id == provider.id)
-        .options(selectinload(PathwayRecord.accepted),
-                 selectinload(PathwayRecord.achievement))))
-    session.commit()  # what follows runs in writer transactions of its own
-    now = signer.clock()
-    for pathway in pathways:
-        for key, record in learners.items():
-            if record.achievement_id == pathway.achievement_id:
-                continue
-            writing(session)  # SQLite: the check and the award under one write lock
-            owner = session.get_one(ProviderRecord, pathway.provider_id)
-            progress = _evaluate(session, pathway, key, now)
-            if not all(item.met for item in progress):
-                continue
-            constituents = sorted({credential for item in progress
-                                   for credential in item.credentials})
-            data = AwardInput(
-                achievement_id=pathway.achievement.public_id,
-                learner=Learner(email=record.learner_email, did=record.learner_did,
-                                name=record.learner_name),
-                evidence=tuple(Evidence(id=credential, name="Constituent credential",
-                                        genre="Credential") for credential in constituents))
-            key_text = _idempotency_key(pathway, key)
-            # Recursion: the composite award completes pathways built on it in turn.
-            try:
-                award_credentials(session, owner, [data], signer,
-                                  idempotency_keys=[key_text],
-                                  request_digest=key_text[len(_KEY_PREFIX):][:64])
-            except IssuerError as error:  # the learner's own award stands; say why
-                session.rollback()
-                _log.warning("pathway %s: the composite credential could not be awarded: %s",
-                             pathway.public_id, error.message)
-        session.rollback()  # end the read-only check of the last learner
+    progress = _evaluate(session, pathway, key, signer.clock())
+    if not all(item.met for item in progress):
+        session.rollback()
+        return
+    owner = session.get_one(ProviderRecord, pathway.provider_id)
+    constituents = sorted({credential for item in progress for credential in item.credentials})
+    data = AwardInput(
+        achievement_id=pathway.achievement.public_id,
+        learner=Learner(email=holder.email, did=holder.did, name=holder.name),
+        evidence=tuple(Evidence(id=credential, name="Constituent credential",
+                                genre="Credential") for credential in constituents))
+    key_text = _idempotency_key(pathway, key)
+    # Recursion: the composite award completes pathways built on it in turn.
+    _, created = award_credentials(session, owner, [data], signer, idempotency_keys=[key_text],
+                                   request_digest=key_text[len(_KEY_PREFIX):][:64])
+    if not created:
+        session.rollback()  # an idempotent replay read, and wrote nothing

@@ -1,6 +1,6 @@
 """Upskilling figures through the API: a provider's token counts its own credentials, an
 operator's token (scope `figures`) counts every provider's, from the latest snapshot
-(`asOf`; `microbadges figures refresh` stores it) unless `live=true` or a date window is
+(`asOf`; `microbadges figures --refresh` stores it) unless `live=true` or a date window is
 asked for."""
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import uuid
 from typing import Any, Final
 
 from flask import Response, jsonify
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from issuer.achievements import SkillInput, competence_url
@@ -16,7 +17,7 @@ from issuer.api.requests import Query, json_body
 from issuer.api.tenancy import current_provider
 from issuer.app import db_session, issuer_context
 from issuer.errors import InvalidInputError
-from issuer.models import AchievementRecord, CompetenceRecord, PathwayRecord
+from issuer.models import AchievementRecord, CompetenceRecord, PathwayRecord, ProviderRecord
 from issuer.pathways import PathwayInput, create_pathway, find_pathway, list_pathways
 from issuer.pathways import pathway_progress as progress_of
 
@@ -126,3 +127,36 @@ def pathway_progress_route(pathway_id: uuid.UUID) -> Response:
     if progress.completed_by is not None:
         view["credential"] = progress.completed_by
     return jsonify(view)
+
+
+def _partners_view(provider: ProviderRecord) -> dict[str, Any]:
+    session = db_session()
+    ids = list(provider.pathway_partners or [])
+    slugs = {record.id: record.slug for record in session.scalars(
+        select(ProviderRecord).where(ProviderRecord.id.in_(ids)))} if ids else {}
+    return {"providers": sorted(slugs[item] for item in ids if item in slugs)}
+
+
+@api.get("/provider/pathway-partners")
+def get_pathway_partners_route() -> Response:
+    """The providers whose pathways may count this provider's credentials."""
+    return jsonify(_partners_view(current_provider("provider")))
+
+
+@api.put("/provider/pathway-partners")
+def put_pathway_partners_route() -> Response:
+    """Consent (or withdraw it) to partners' pathways counting this provider's
+    credentials: `{"providers": [slug, ...]}` replaces the list."""
+    provider = current_provider("provider")
+    body = json_body("PathwayPartners")
+    session = db_session()
+    ids = []
+    for index, slug in enumerate(body["providers"]):
+        partner = session.scalar(select(ProviderRecord).where(ProviderRecord.slug == slug))
+        if partner is None or partner.id == provider.id:
+            raise InvalidInputError(f"no other provider {slug!r}", pointer=f"/providers/{index}")
+        if partner.id not in ids:
+            ids.append(partner.id)
+    provider.pathway_partners = ids
+    session.commit()
+    return jsonify(_partners_view(provider))

@@ -54,6 +54,7 @@ BODIES: Final[dict[tuple[str, str], str]] = {
     ("POST", "/api/v1/credentials/bulk"): "bulk-award",
     ("POST", "/api/v1/frameworks"): "framework",
     ("POST", "/api/v1/pathways"): "pathway",
+    ("PUT", "/api/v1/provider/pathway-partners"): "partners",
 }
 # Query parameters a route needs to succeed for the owner.
 QUERIES: Final[dict[str, str]] = {
@@ -137,6 +138,7 @@ def _request(client: FlaskClient, route: Route, world: World,
         "bulk": {"filter": {"achievement": world.values["achievement_id"]},
                  "reason": "isolation test"},
         "framework": json.loads(DEMO_FRAMEWORK.read_text(encoding="utf-8")),
+        "partners": {"providers": []},
         "pathway": {"name": "Another pathway", "achievement": world.values["composite_id"],
                     "achievements": [world.values["achievement_id"]]},
         "bulk-award": {"awards": [{"achievement": world.values["achievement_id"],

@@ -132,7 +132,7 @@ def _brute_force(session: Session, query: FigureQuery) -> list[Figure]:
     roles = list(session.scalars(select(JobRoleRecord).order_by(JobRoleRecord.id)))
     groups: dict[tuple[Any, str | None], tuple[set[int], set[int]]] = {}
     for record in session.scalars(select(CredentialRecord)):
-        if record.state not in ("active", "suspended"):
+        if record.state not in ("active", "suspended") or record.achievement_id is None:
             continue
         if query.start and record.issued_at < query.start:
             continue

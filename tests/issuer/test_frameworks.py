@@ -12,7 +12,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from issuer.frameworks import export_csv, export_json, framework_input_from_csv
+from issuer.errors import InvalidInputError
+from issuer.frameworks import (
+    export_csv,
+    export_json,
+    framework_input_from_csv,
+    framework_input_from_json,
+    import_framework,
+)
 from issuer.models import CompetenceRecord, FrameworkRecord
 from issuer.seed import DEMO_FRAMEWORK
 from tests.issuer.api_setup import Tenant, assert_problem, create_tenant, operator_token
@@ -222,3 +229,39 @@ def test_export_functions_are_inverse_of_import(app: Flask, client: FlaskClient,
     assert "job_role,DRIVES-JR-AI-TECHNICIAN,Artificial intelligence technician,,,,,,,,," \
            "PASS-KC-ANALYTICAL-INNOVATION@practitioner PASS-KC-ACTIVE-LEARNING@practitioner" \
            in text
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ('type,code,name\r\nframework,"asa-x,Unterminated\r\n',
+     {"row": 2, "field": "type", "detail": "the CSV cannot be read here: unexpected end of "
+      "data"}),
+    ("type,code,name,version\r\nframework,asa-x,Bell\x07,1\r\n",
+     {"row": 2, "field": "name", "detail": "contains a control character or a lone "
+      "surrogate"}),
+    ("type,code,name,version\r\nframework,asa-x,X,1\r\ncompetence,C," + "x" * 140_000
+     + "\r\n", {"row": 3, "field": "type", "detail": "the CSV cannot be read here: field "
+                 "larger than field limit (131072)"}),
+])
+def test_unreadable_csv_is_a_report_not_a_crash(text: str, error: dict[str, Any]) -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        framework_input_from_csv(text)
+    assert error in (raised.value.errors or [])
+
+
+def test_a_pipe_in_a_learning_outcome_is_refused(client: FlaskClient, tenant: Tenant) -> None:
+    bad = copy.deepcopy(SAMPLE)
+    bad["competences"][0]["learningOutcomes"] = ["Reads A | B"]
+    body = assert_problem(_import(client, tenant, bad), 422, "invalid_input")
+    assert body["errors"] == [{"pointer": "/competences/0/learningOutcomes", "detail":
+                               "an item cannot contain '|' (the CSV form separates items "
+                               "with it)"}]
+
+
+def test_the_operator_may_add_versions_without_locking_the_publisher_out(
+        app: Flask, client: FlaskClient, tenant: Tenant) -> None:
+    assert _import(client, tenant, SAMPLE).status_code == 201
+    with context_of(app).sessions() as session:
+        import_framework(session, framework_input_from_json({**SAMPLE, "version": "op.1"}),
+                         owner=None, clock=context_of(app).clock)
+        session.commit()
+    assert _import(client, tenant, {**SAMPLE, "version": "2026.2"}).status_code == 201

@@ -137,8 +137,8 @@ def test_two_racing_awards_of_the_last_requirements_award_the_composite_once(
     assert (composites, total) == (3, 3)
 
 
-def test_credentials_of_accepted_providers_count(app: Flask, client: FlaskClient,
-                                                 tenant: Tenant) -> None:
+def test_credentials_of_accepted_providers_count_once_they_consent(
+        app: Flask, client: FlaskClient, tenant: Tenant) -> None:
     partner = create_tenant(client, operator_token(app, client), "beta", **COUNTRY)
     partner_badge = _badge(client, partner, "Partner module")
     own_badge = _badge(client, tenant, "Own module")
@@ -147,8 +147,19 @@ def test_credentials_of_accepted_providers_count(app: Flask, client: FlaskClient
                        achievements=[own_badge, partner_badge], acceptedProviders=["beta"])
     assert pathway["acceptedProviders"] == ["alpha", "beta"]
     award(client, tenant, own_badge)
+    partner_credential = award(client, partner, partner_badge)
+    # Without beta's consent, alpha's pathway neither sees nor awards on beta's credentials.
     assert _composites(app, composite) == []
-    award(client, partner, partner_badge)  # the partner's award completes alpha's pathway
+    progress = _progress(client, tenant, pathway["id"])
+    assert progress["requirements"][1] == {"achievement": partner_badge, "met": False,
+                                           "credentials": []}
+    consent = client.put("/api/v1/provider/pathway-partners", headers=partner.headers,
+                         json={"providers": ["alpha"]})
+    assert json_of(consent) == {"providers": ["alpha"]}
+    assert_schema(json_of(consent), "PathwayPartners")
+    assert _progress(client, tenant, pathway["id"])["requirements"][1]["credentials"] == [
+        partner_credential["id"]]
+    award(client, partner, partner_badge)  # the partner's next award completes it
     [credential] = _composites(app, composite)
     assert json.loads(credential.document)["issuer"]["id"] == tenant.provider["issuerId"]
     # Without acceptance, a provider's microbadge cannot even be named.
@@ -157,6 +168,12 @@ def test_credentials_of_accepted_providers_count(app: Flask, client: FlaskClient
         "invalid_input")
     assert body["errors"] == [{"pointer": "/achievements/0", "detail": "no microbadge of this "
                                f"or an accepted provider with id {partner_badge!r}"}]
+    assert_problem(client.put("/api/v1/provider/pathway-partners", headers=partner.headers,
+                              json={"providers": ["beta"]}), 422, "invalid_input")
+    withdrawn = client.put("/api/v1/provider/pathway-partners", headers=partner.headers,
+                           json={"providers": []})
+    assert json_of(withdrawn) == {"providers": []}
+    assert _progress(client, tenant, pathway["id"])["requirements"][1]["credentials"] == []
 
 
 def test_revoked_and_expired_credentials_do_not_count(client: FlaskClient, tenant: Tenant,

@@ -87,6 +87,12 @@ def upgrade() -> None:
             batch_op.f("ix_pathway_providers_provider_id"), ["provider_id"], unique=False
         )
 
+    with op.batch_alter_table("providers", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("pathway_partners", sa.JSON(), server_default=sa.text("'[]'"),
+                      nullable=False)
+        )
+
     with op.batch_alter_table("credentials", schema=None) as batch_op:
         batch_op.add_column(sa.Column("learner_key", sa.BigInteger(), nullable=True))
         batch_op.create_index("ix_credentials_learner_key", ["learner_key"], unique=False)
@@ -111,11 +117,18 @@ def upgrade() -> None:
                            .where(credentials.c.id == sa.bindparam("row_id"))
                            .values(learner_key=sa.bindparam("key")), updates)
 
-    # The scope is new: every client may read the figures (a provider's: its own).
-    op.execute("UPDATE api_clients SET scope = scope || ' figures'")
+    # The scope is new: clients that read credentials (a provider's: its own figures) or
+    # manage providers (the operator's: everyone's) may read the figures.
+    op.execute(
+        "UPDATE api_clients SET scope = scope || ' figures' "
+        "WHERE scope LIKE '%credentials:read%' OR scope LIKE '%providers%'"
+    )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("providers", schema=None) as batch_op:
+        batch_op.drop_column("pathway_partners")
+
     with op.batch_alter_table("credentials", schema=None) as batch_op:
         batch_op.drop_index("ix_credentials_figures")
         batch_op.drop_index("ix_credentials_learner_key")
