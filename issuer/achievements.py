@@ -26,7 +26,14 @@ from badges.micro_credential import (
     eu_alignments,
     missing_elements,
 )
-from badges.model import Achievement, AchievementType, Alignment, Criteria, Image
+from badges.model import (
+    Achievement,
+    AchievementType,
+    Alignment,
+    Criteria,
+    Image,
+    ResultDescription,
+)
 from issuer.clock import Clock
 from issuer.errors import InvalidInputError, NotFoundError
 from issuer.models import (
@@ -40,6 +47,7 @@ from issuer.models import (
 
 __all__ = [
     "AchievementInput",
+    "GradingInput",
     "SkillInput",
     "achievement_document",
     "achievement_model",
@@ -47,6 +55,7 @@ __all__ = [
     "competence_url",
     "create_achievement",
     "find_achievement",
+    "grade_id",
     "image_url",
     "list_achievements",
     "update_achievement",
@@ -63,6 +72,15 @@ class SkillInput:
     version: str
     competence: str
     level: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GradingInput:
+    """The grade a credential of the microbadge may record (EU element "grade")."""
+
+    name: str
+    result_type: str
+    allowed_values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -84,6 +102,7 @@ class AchievementInput:
     validity_days: int | None = None
     skills: tuple[SkillInput, ...] = ()
     elements: EuElements = field(default_factory=EuElements)
+    grading: GradingInput | None = None
 
 
 def achievement_url(base_url: str, record: AchievementRecord) -> str:
@@ -117,6 +136,19 @@ def _skill_alignments(base_url: str, skill: AchievementSkillRecord) -> list[Alig
                              target_code=uri.rsplit("/", 1)[-1], target_framework="ESCO",
                              target_type="ext:ESCOSkill") for uri in competence.esco_skills]
     return alignments
+
+
+def grade_id(base_url: str, record: AchievementRecord) -> str:
+    """The id of the microbadge's grade ResultDescription (what a Result names)."""
+    return f"{achievement_url(base_url, record)}#grade"
+
+
+def _grading(base_url: str, record: AchievementRecord) -> tuple[ResultDescription, ...]:
+    if not record.grading:
+        return ()
+    return (ResultDescription(id=grade_id(base_url, record), name=record.grading["name"],
+                              result_type=record.grading["resultType"],
+                              allowed_value=tuple(record.grading.get("allowedValues", ()))),)
 
 
 def eu_elements(record: AchievementRecord) -> EuElements:
@@ -163,6 +195,7 @@ def achievement_model(base_url: str, record: AchievementRecord) -> Achievement:
         human_code=record.human_code,
         in_language=record.in_language,
         alignment=tuple(alignment),
+        result_description=_grading(base_url, record),
         tag=tuple(record.tags),
     )
 
@@ -179,6 +212,10 @@ def _columns(data: AchievementInput) -> dict[str, Any]:
                                 pointer="/validityDays")
     columns = asdict(data)
     del columns["skills"], columns["elements"]
+    columns["grading"] = None if data.grading is None else {
+        "name": data.grading.name, "resultType": data.grading.result_type,
+        **({"allowedValues": list(data.grading.allowed_values)}
+           if data.grading.allowed_values else {})}
     elements = data.elements
     columns.update(asdict(elements))
     columns["learning_outcomes"] = list(elements.learning_outcomes)

@@ -88,6 +88,18 @@ def _subject(achievement: Achievement, data: AwardInput, salt: str) -> Achieveme
                               achievement=achievement, result=data.result)
 
 
+def _check_grade(achievement: Achievement, data: AwardInput, session: Session) -> None:
+    """A result naming one of the microbadge's result descriptions has one of its allowed
+    values. Raises InvalidInputError (after rolling back the allocation)."""
+    allowed = {item.id: item.allowed_value for item in achievement.result_description}
+    for index, result in enumerate(data.result):
+        values = allowed.get(result.result_description or "")
+        if values and result.value not in values:
+            session.rollback()
+            raise InvalidInputError(f"the grade must be one of: {', '.join(values)}",
+                                    pointer=f"/result/{index}/value")
+
+
 def _find_idempotent(session: Session, provider: ProviderRecord, keys: Sequence[str],
                      digest: str | None) -> list[CredentialRecord] | None:
     """The credentials a retry with these keys had produced (in key order), or None.
@@ -185,6 +197,7 @@ def award_credentials(session: Session, provider: ProviderRecord,
                        if achievement.validity_days else None)
         credential_id = f"urn:uuid:{uuid.uuid4()}"
         entries = [entry for _, _, entry in allocations[index]]
+        _check_grade(models[data.achievement_id], data, session)
         try:
             document = build_credential(
                 credential_id=credential_id, issuer=issuer,

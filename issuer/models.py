@@ -225,6 +225,8 @@ class AchievementRecord(Base):
     prerequisites: Mapped[str | None] = mapped_column(Text)
     stackability: Mapped[str | None] = mapped_column(Text)
     further_information: Mapped[str | None] = mapped_column(Text)
+    # The grade a credential may record: {"name", "resultType", "allowedValues"} or None.
+    grading: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     image: Mapped[ImageRecord | None] = relationship()
     skills: Mapped[list[AchievementSkillRecord]] = relationship(

@@ -14,6 +14,7 @@ from badges.micro_credential import EuElements
 from badges.model import Alignment
 from issuer.achievements import (
     AchievementInput,
+    GradingInput,
     SkillInput,
     create_achievement,
     find_achievement,
@@ -92,7 +93,15 @@ def achievement_input(body: dict[str, Any]) -> AchievementInput:
             supervision=body.get("supervision"), prerequisites=body.get("prerequisites"),
             stackability=body.get("stackability"),
             further_information=body.get("furtherInformation")),
+        grading=_grading(body.get("grading")),
     )
+
+
+def _grading(value: dict[str, Any] | None) -> GradingInput | None:
+    if value is None:
+        return None
+    return GradingInput(name=value["name"], result_type=value["resultType"],
+                        allowed_values=tuple(value.get("allowedValues", [])))
 
 
 def _location(public_id: str) -> str:

@@ -200,3 +200,27 @@ def test_the_demo_micro_credentials_verify_in_the_js_reference(
         result = js_verify(credential, documents=js_documents(client, provider, credential),
                            now=clock().isoformat().replace("+00:00", "Z"))
         assert result.verified, result.errors
+
+
+def test_a_grade_is_a_result_against_the_microbadges_result_description(
+        client: FlaskClient, tenant: Tenant) -> None:
+    grading = {"name": "Final grade", "resultType": "LetterGrade",
+               "allowedValues": ["A", "B", "C"]}
+    view = json_of(_create(client, tenant, **ELEMENTS, grading=grading))
+    grade = f"{view['url']}#grade"
+    assert view["achievement"]["resultDescription"] == [{
+        "id": grade, "type": ["ResultDescription"], "name": "Final grade",
+        "resultType": "LetterGrade", "allowedValue": ["A", "B", "C"]}]
+    credential = award(client, tenant, view["id"], result=[
+        {"resultDescription": grade, "value": "B"}])["credential"]
+    assert credential["credentialSubject"]["result"] == [
+        {"type": ["Result"], "resultDescription": grade, "value": "B"}]
+    assert validate_against_schema(credential) == []
+    canonicalize(credential)
+    body = assert_problem(client.post("/api/v1/credentials", headers=tenant.headers, json={
+        "achievement": view["id"], "learner": {"email": "ada@example.org"},
+        "result": [{"resultDescription": grade, "value": "Z"}]}), 422, "invalid_input")
+    assert body["errors"] == [{"pointer": "/result/0/value",
+                               "detail": "the grade must be one of: A, B, C"}]
+    assert_problem(_create(client, tenant, **ELEMENTS, grading={
+        "name": "G", "resultType": "Nonsense"}), 422, "invalid_input")

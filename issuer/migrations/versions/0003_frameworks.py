@@ -117,6 +117,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("prerequisites", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("stackability", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("further_information", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("grading", sa.JSON(), nullable=True))
 
     # The scope is new: provider clients that define microbadges may import frameworks.
     op.execute(
@@ -127,6 +128,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("achievements", schema=None) as batch_op:
+        batch_op.drop_column("grading")
         batch_op.drop_column("further_information")
         batch_op.drop_column("stackability")
         batch_op.drop_column("prerequisites")
