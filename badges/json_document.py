@@ -50,8 +50,8 @@ def parse_json_object(data: str | bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES)
         raise DocumentTooLargeError(f"input is larger than {max_bytes} bytes")
     if isinstance(data, bytes):
         if data.startswith(_IMAGE_SIGNATURES):
-            raise UnsupportedFormatError("input is an image: reading credentials baked into "
-                                         "badge images is not supported yet")
+            raise UnsupportedFormatError("input is an image, not JSON (the verifier reads "
+                                         "credentials baked into PNG and SVG badges)")
         try:
             data = data.decode("utf-8-sig")  # a leading BOM is tolerated (RFC 8259 §8.1)
         except UnicodeDecodeError as error:
@@ -59,8 +59,8 @@ def parse_json_object(data: str | bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES)
     if not data.strip():
         raise JsonDocumentError("input is empty")
     if data.lstrip().startswith("<"):
-        raise UnsupportedFormatError("input looks like XML or SVG, not JSON: reading "
-                                     "credentials baked into SVG badges is not supported yet")
+        raise UnsupportedFormatError("input looks like XML or SVG, not JSON (the verifier "
+                                     "reads credentials baked into SVG badges)")
     try:
         value = json.loads(data, object_pairs_hook=unique_members, parse_constant=_no_constant)
     except json.JSONDecodeError as error:

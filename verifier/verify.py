@@ -7,14 +7,22 @@ injected; it never imports the issuer and performs no I/O of its own.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
+from badges.baking import BakingError, is_png, is_svg, read_baked
 from badges.canonicalization import CanonicalizationError, canonicalize
 from badges.document_loader import UnknownContextError
-from badges.json_document import MAX_DOCUMENT_BYTES, JsonDocumentError, as_list, parse_json_object
+from badges.json_document import (
+    MAX_DOCUMENT_BYTES,
+    JsonDocumentError,
+    UnsupportedFormatError,
+    as_list,
+    parse_json_object,
+)
 from keys.errors import ResolutionError
 from keys.resolution import DocumentFetcher, resolve_verification_method
 from verifier.proofs import Resolver, check_issuer, check_proofs
@@ -38,6 +46,7 @@ from verifier.validity import check_validity
 MAX_CREDENTIAL_BYTES: Final = MAX_DOCUMENT_BYTES
 MAX_NESTING_DEPTH: Final = 2
 DEFAULT_CLOCK_SKEW: Final = timedelta(minutes=5)
+_COMPACT_JWS: Final = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+")
 
 Clock = Callable[[], datetime]
 
@@ -164,7 +173,23 @@ def _verify_status_list(url: str, options: VerifierOptions, depth: int,
 def _parse(data: str | bytes | Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(data, Mapping):
         return dict(data)
+    if isinstance(data, bytes) and (is_png(data) or is_svg(data)):
+        data = _unbake(data)
     return parse_json_object(data, max_bytes=MAX_CREDENTIAL_BYTES)
+
+
+def _unbake(image: bytes) -> str:
+    """The credential baked into a PNG or SVG badge. Raises JsonDocumentError."""
+    try:
+        baked = read_baked(image)
+    except BakingError as error:
+        raise JsonDocumentError(f"cannot read the baked badge: {error.message}") from None
+    if baked is None:
+        raise JsonDocumentError("the image carries no baked credential")
+    if _COMPACT_JWS.fullmatch(baked):
+        raise UnsupportedFormatError("the badge carries a VC-JWT (compact JWS); only "
+                                     "Data Integrity credentials are verified")
+    return baked
 
 
 def _report_unparsed(parse: CheckResult,

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 
+from badges.baking import bake
 from badges.status_list import MIN_LIST_BITS, encode_status_list, set_status
 from cli.main import main
 from keys.key_pair import KeyPair
+from tests.badges.test_baking import TINY_SVG, tiny_png
 from tests.conftest import FIXTURES, VECTORS, load_json
 from tests.loopback import Answer, LoopbackServer
 from tests.verifier.conftest import microbadge, sign
@@ -148,8 +150,8 @@ def test_sign_bad_input_is_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: 
 
 @pytest.mark.parametrize(("content", "message"), [
     (b"", "input is empty"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00", "input is an image: reading credentials baked into badge "
-                                   "images is not supported yet"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "cannot read the baked badge: the PNG ends inside a "
+                                   "chunk header"),
     (b'{"n": ' + b"9" * 5000 + b"}", "malformed JSON: Exceeds the limit (4300 digits)"),
 ])
 def test_verify_unreadable_files(capsys: pytest.CaptureFixture[str], tmp_path: Path,
@@ -252,3 +254,19 @@ def test_verify_help_explains_allow_private_network(capsys: pytest.CaptureFixtur
     help_text = " ".join(capsys.readouterr().out.split())
     assert "--allow-private-network" in help_text
     assert "for intranet and local test servers" in help_text
+
+
+@pytest.mark.parametrize("kind", ["png", "svg"])
+def test_verify_reads_baked_badges(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                   kind: str) -> None:
+    credential = (FIXTURES / "validator-ob30-simple.json").read_text(encoding="utf-8")
+    image = tiny_png() if kind == "png" else TINY_SVG
+    path = tmp_path / f"badge.{kind}"
+    path.write_bytes(bake(image, credential))
+    code, out, err = _run(capsys, "verify", str(path), "--offline", "--now", NOW)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == "Verdict: VERIFIED; not checked: issuer"
+    path.write_bytes(image)
+    code, out, err = _run(capsys, "verify", str(path), "--offline")
+    assert (code, out) == (2, "")
+    assert err == f"error: {path}: the image carries no baked credential\n"
