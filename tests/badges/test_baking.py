@@ -3,11 +3,14 @@ re-baking replaces, never duplicates; the pixels (every other PNG chunk) are unt
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from typing import Final
+from xml.etree import ElementTree
 
 import pytest
+from PIL import Image, PngImagePlugin
 
 from badges.baking import (
     OB_NAMESPACE,
@@ -110,3 +113,20 @@ def test_bake_and_read_dispatch_on_the_format() -> None:
         assert read_baked(bake(image, CREDENTIAL)) == CREDENTIAL
     with pytest.raises(BakingError, match="only PNG and SVG"):
         bake(b"\xff\xd8\xff\xe0", CREDENTIAL)
+
+
+def test_independent_readers_read_back_what_was_baked() -> None:
+    """Pillow (PNG iTXt, pixels) and the standard library's ElementTree (SVG) read the
+    1EdTech way: the first openbadgecredential chunk, the first openbadges:credential."""
+    image = tiny_png()
+    baked = bake_png(bake_png(image, JWS), CREDENTIAL)
+    with Image.open(io.BytesIO(baked)) as opened, Image.open(io.BytesIO(image)) as original:
+        assert isinstance(opened, PngImagePlugin.PngImageFile)
+        assert opened.text["openbadgecredential"] == CREDENTIAL
+        assert opened.tobytes() == original.tobytes()
+        assert opened.text["Comment"] == "made for a test"
+    root = ElementTree.fromstring(bake_svg(bake_svg(TINY_SVG, JWS), CREDENTIAL))
+    elements = root.findall(f"{{{OB_NAMESPACE}}}credential")
+    assert len(elements) == 1
+    assert elements[0].text == CREDENTIAL
+    assert next(iter(root)) is elements[0]
