@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.sql.expression import false, text
+from sqlalchemy.sql.expression import false
 
 __all__ = [
     "AccessTokenRecord",
@@ -150,7 +150,7 @@ class ProviderRecord(Base):
     # Providers whose pathways may count this provider's credentials (row ids): the
     # consent that lets a partner's pathway see, and award on, its learners' credentials.
     pathway_partners: Mapped[list[Any]] = mapped_column(JSON, default=list,
-                                                        server_default=text("'[]'"))
+                                                        server_default="[]")
     created_at: Mapped[datetime]
 
     keys: Mapped[list[SigningKeyRecord]] = relationship(
@@ -215,7 +215,7 @@ class AchievementRecord(Base):
 
     # The EU micro-credential elements (badges.micro_credential.EuElements).
     learning_outcomes: Mapped[list[Any]] = mapped_column(JSON, default=list,
-                                                         server_default=text("'[]'"))
+                                                         server_default="[]")
     eqf_level: Mapped[int | None] = mapped_column(Integer)
     assessment: Mapped[str | None] = mapped_column(String(32))
     participation: Mapped[str | None] = mapped_column(String(32))

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from cli.main import main
 from issuer.database import create_database_engine, head_revision, make_session_factory
@@ -19,32 +16,7 @@ from issuer.key_vault import KeyVault
 from issuer.models import ApiClientRecord
 from issuer.oauth import secret_matches
 from issuer.providers import ProviderInput, create_provider
-from tests.issuer.conftest import POSTGRES_URL
 from tests.issuer.support import TestClock
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database with no tables yet, on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'service.sqlite3'}"
-        return
-    schema = f"mb_cli_{secrets.token_hex(4)}"
-    admin = create_database_engine(POSTGRES_URL)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # the server is not there
-        admin.dispose()
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {error}")
-    try:
-        yield f"{POSTGRES_URL}?options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture

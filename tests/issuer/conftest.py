@@ -92,6 +92,30 @@ def empty_postgres_schema(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables yet, on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'service.sqlite3'}"
+        return
+    schema = f"mb_cli_{secrets.token_hex(4)}"
+    admin = create_database_engine(POSTGRES_URL)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as error:  # the server is not there
+        admin.dispose()
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {error}")
+    try:
+        yield f"{POSTGRES_URL}?options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 @pytest.fixture
 def clock() -> TestClock:
     """The app's clock, settable by the test."""

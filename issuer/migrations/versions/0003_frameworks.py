@@ -103,7 +103,7 @@ def upgrade() -> None:
     with op.batch_alter_table("achievements", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
-                "learning_outcomes", sa.JSON(), nullable=False, server_default=sa.text("'[]'")
+                "learning_outcomes", sa.JSON(), nullable=False, server_default="[]"
             )
         )
         batch_op.add_column(sa.Column("eqf_level", sa.Integer(), nullable=True))

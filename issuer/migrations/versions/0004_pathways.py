@@ -18,6 +18,9 @@ branch_labels = None
 depends_on = None
 
 
+_BATCH = 5000
+
+
 def _learner_key(email: str | None, did: str | None) -> int:
     """issuer.credential_queries.learner_key as of this revision (migrations stay frozen)."""
     value = "mailto:" + email.strip().lower() if email is not None else (did or "").strip()
@@ -89,7 +92,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("providers", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("pathway_partners", sa.JSON(), server_default=sa.text("'[]'"),
+            sa.Column("pathway_partners", sa.JSON(), server_default="[]",
                       nullable=False)
         )
 
@@ -108,14 +111,20 @@ def upgrade() -> None:
                            sa.column("learner_email", sa.String()),
                            sa.column("learner_did", sa.String()),
                            sa.column("learner_key", sa.BigInteger()))
-    rows = connection.execute(sa.select(credentials.c.id, credentials.c.learner_email,
-                                        credentials.c.learner_did)).all()
-    updates = [{"row_id": row_id, "key": _learner_key(email, did)}
-               for row_id, email, did in rows if email is not None or did is not None]
-    if updates:
-        connection.execute(credentials.update()
-                           .where(credentials.c.id == sa.bindparam("row_id"))
-                           .values(learner_key=sa.bindparam("key")), updates)
+    update = (credentials.update().where(credentials.c.id == sa.bindparam("row_id"))
+              .values(learner_key=sa.bindparam("key")))
+    after = 0
+    while True:  # keyset batches: bounded memory however many credentials there are
+        rows = connection.execute(
+            sa.select(credentials.c.id, credentials.c.learner_email, credentials.c.learner_did)
+            .where(credentials.c.id > after).order_by(credentials.c.id).limit(_BATCH)).all()
+        if not rows:
+            break
+        after = rows[-1][0]
+        updates = [{"row_id": row_id, "key": _learner_key(email, did)}
+                   for row_id, email, did in rows if email is not None or did is not None]
+        if updates:
+            connection.execute(update, updates)
 
     # The scope is new: clients that read credentials (a provider's: its own figures) or
     # manage providers (the operator's: everyone's) may read the figures.
