@@ -58,6 +58,7 @@ __all__ = [
     "grade_id",
     "image_url",
     "list_achievements",
+    "resolve_skill",
     "update_achievement",
 ]
 
@@ -237,24 +238,30 @@ def _columns(data: AchievementInput) -> dict[str, Any]:
     return columns
 
 
+def resolve_skill(session: Session, skill: SkillInput, index: int) -> CompetenceRecord:
+    """The stored competence a skill names, its level checked against its framework's.
+    Raises InvalidInputError (pointer /skills/<index>)."""
+    competence = session.scalar(
+        select(CompetenceRecord).join(FrameworkRecord)
+        .where(FrameworkRecord.slug == skill.framework,
+               FrameworkRecord.version == skill.version,
+               CompetenceRecord.code == skill.competence))
+    if competence is None:
+        raise InvalidInputError(
+            f"no competence {skill.competence!r} in version {skill.version!r} of the "
+            f"framework {skill.framework!r}", pointer=f"/skills/{index}")
+    levels = [level["code"] for level in competence.framework.levels]
+    if skill.level not in levels:
+        raise InvalidInputError(f"{skill.level!r} is not a level of {skill.framework!r}; "
+                                f"one of: {', '.join(levels)}", pointer=f"/skills/{index}/level")
+    return competence
+
+
 def _skills(session: Session, skills: Sequence[SkillInput]) -> list[AchievementSkillRecord]:
     """The stored competences the inputs name. Raises InvalidInputError (pointer /skills/N)."""
     found: list[AchievementSkillRecord] = []
     for index, skill in enumerate(skills):
-        competence = session.scalar(
-            select(CompetenceRecord).join(FrameworkRecord)
-            .where(FrameworkRecord.slug == skill.framework,
-                   FrameworkRecord.version == skill.version,
-                   CompetenceRecord.code == skill.competence))
-        if competence is None:
-            raise InvalidInputError(
-                f"no competence {skill.competence!r} in version {skill.version!r} of the "
-                f"framework {skill.framework!r}", pointer=f"/skills/{index}")
-        levels = [level["code"] for level in competence.framework.levels]
-        if skill.level not in levels:
-            raise InvalidInputError(f"{skill.level!r} is not a level of {skill.framework!r}; "
-                                    f"one of: {', '.join(levels)}",
-                                    pointer=f"/skills/{index}/level")
+        competence = resolve_skill(session, skill, index)
         if any(item.competence_id == competence.id for item in found):
             raise InvalidInputError("names a competence twice", pointer=f"/skills/{index}")
         found.append(AchievementSkillRecord(competence=competence, competence_id=competence.id,

@@ -37,6 +37,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from issuer.clock import Clock
 from issuer.database import writing
+from issuer.frameworks import level_ranks
 from issuer.models import (
     AchievementSkillRecord,
     CompetenceRecord,
@@ -205,7 +206,7 @@ def _by_job_role(session: Session, query: FigureQuery) -> list[Figure]:
     figures = []
     for role in session.scalars(select(JobRoleRecord).order_by(JobRoleRecord.id)):
         framework = role.framework
-        order = {level["code"]: index for index, level in enumerate(framework.levels)}
+        order = level_ranks(framework)
         codes = {item.code: item.id for item in framework.competences}
         meets = [and_(AchievementSkillRecord.competence_id == codes[item["competence"]],
                       AchievementSkillRecord.level.in_(

@@ -45,6 +45,7 @@ __all__ = [
     "framework_input_from_json",
     "import_framework",
     "latest_framework",
+    "level_ranks",
     "list_frameworks",
 ]
 
@@ -536,6 +537,11 @@ def import_framework(session: Session, data: FrameworkInput, *,
         raise ConflictError(f"version {data.version!r} of {data.slug!r} was imported at the "
                             "same time with other content") from None
     return record, True
+
+
+def level_ranks(framework: FrameworkRecord) -> dict[str, int]:
+    """Each level code of a framework version and its rank (0: the lowest, Awareness)."""
+    return {level["code"]: rank for rank, level in enumerate(framework.levels)}
 
 
 def find_framework(session: Session, slug: str, version: str) -> FrameworkRecord | None:

@@ -28,11 +28,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from badges.model import Evidence
-from issuer.achievements import SkillInput, find_achievement
+from issuer.achievements import SkillInput, find_achievement, resolve_skill
 from issuer.clock import Clock
 from issuer.credential_queries import learner_key
 from issuer.database import writing
 from issuer.errors import InvalidInputError, IssuerError, NotFoundError
+from issuer.frameworks import level_ranks
 from issuer.models import (
     AchievementRecord,
     AchievementSkillRecord,
@@ -101,25 +102,6 @@ class Progress:
         return all(item.met for item in self.requirements)
 
 
-def _level_order(framework: FrameworkRecord, level: str) -> int:
-    return next(index for index, item in enumerate(framework.levels) if item["code"] == level)
-
-
-def _skill_requirement(session: Session, index: int, skill: SkillInput) -> dict[str, Any]:
-    competence = session.scalar(
-        select(CompetenceRecord).join(FrameworkRecord)
-        .where(FrameworkRecord.slug == skill.framework, FrameworkRecord.version == skill.version,
-               CompetenceRecord.code == skill.competence))
-    if competence is None:
-        raise InvalidInputError(f"no competence {skill.competence!r} in version "
-                                f"{skill.version!r} of {skill.framework!r}",
-                                pointer=f"/skills/{index}")
-    if skill.level not in [level["code"] for level in competence.framework.levels]:
-        raise InvalidInputError(f"{skill.level!r} is not a level of {skill.framework!r}",
-                                pointer=f"/skills/{index}/level")
-    return {"competence_id": competence.id, "level": skill.level}
-
-
 def create_pathway(session: Session, provider: ProviderRecord, data: PathwayInput, *,
                    clock: Clock) -> PathwayRecord:
     """Define a pathway (not committed). Raises NotFoundError (the composite microbadge),
@@ -158,8 +140,8 @@ def create_pathway(session: Session, provider: ProviderRecord, data: PathwayInpu
             raise InvalidInputError("a pathway cannot require its own composite microbadge",
                                     pointer=f"/achievements/{index}")
         requirements.append({"achievement_id": required.id})
-    requirements += [_skill_requirement(session, index, skill)
-                     for index, skill in enumerate(data.skills)]
+    requirements += [{"competence_id": resolve_skill(session, skill, index).id,
+                      "level": skill.level} for index, skill in enumerate(data.skills)]
     unique = list({repr(sorted(item.items())): item for item in requirements}.values())
     if not unique:
         raise InvalidInputError("a pathway needs at least one requirement (achievements, "
@@ -241,8 +223,8 @@ def _evaluate(session: Session, pathway: PathwayRecord, key: int,
                     if skill.competence_id != requirement["competence_id"]:
                         continue
                     framework = skill.competence.framework
-                    if (_level_order(framework, skill.level)
-                            >= _level_order(framework, requirement["level"])):
+                    ranks = level_ranks(framework)
+                    if ranks[skill.level] >= ranks[requirement["level"]]:
                         meeting.append(record.credential_id)
         progress.append(RequirementProgress(requirement, tuple(meeting)))
     return tuple(progress)
