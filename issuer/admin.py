@@ -278,13 +278,9 @@ def figures_report(settings: Settings, query: FigureQuery, *,
             provider_id = find_provider(session, provider_slug).id
         scoped = dataclasses.replace(query, provider_id=provider_id)
         figures, as_of = answer_figures(session, scoped, live=live)
-        years = None
-        if settings.workforce_size > 0:
-            years, _ = answer_figures(session, FigureQuery(
-                by="total", period="year", provider_id=provider_id), live=live)
         target = target_progress(session, workforce=settings.workforce_size,
                                  percent=settings.annual_target_percent,
-                                 provider_id=provider_id, years=years)
+                                 provider_id=provider_id, live=live)
         return figures, as_of, target
 
 

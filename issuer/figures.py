@@ -315,15 +315,14 @@ def answer_figures(session: Session, query: FigureQuery, *, live: bool = False,
 
 def target_progress(session: Session, *, workforce: int, percent: int,
                     provider_id: int | None = None,
-                    years: Sequence[Figure] | None = None) -> dict[str, Any] | None:
-    """Distinct learners per year (`years`, the by-total-per-year figures; computed when not
-    given) against `percent`% of `workforce`; None without a configured workforce."""
+                    live: bool = False) -> dict[str, Any] | None:
+    """Distinct learners per year (answered as `answer_figures` answers them) against
+    `percent`% of `workforce`; None without a configured workforce."""
     if workforce <= 0:
         return None
     per_year = workforce * percent // 100
-    if years is None:
-        years = compute_figures(session, FigureQuery(by="total", period="year",
-                                                     provider_id=provider_id))
+    years, _ = answer_figures(session, FigureQuery(by="total", period="year",
+                                                   provider_id=provider_id), live=live)
     return {"workforce": workforce, "annualPercent": percent, "annualTarget": per_year,
             "years": [{"year": figure.period, "learners": figure.learners,
                        "progress": round(figure.learners / per_year, 6) if per_year else None}

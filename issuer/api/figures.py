@@ -59,13 +59,9 @@ def figures_route() -> Response:
         "scope": ("all providers" if client.provider_id is None
                   else session.get_one(ProviderRecord, client.provider_id).slug),
         "figures": [figure.to_json() for figure in figures]}
-    years = None
-    if settings.workforce_size > 0:
-        years, _ = answer_figures(session, FigureQuery(
-            by="total", period="year", provider_id=client.provider_id), live=live)
     target = target_progress(session, workforce=settings.workforce_size,
                              percent=settings.annual_target_percent,
-                             provider_id=client.provider_id, years=years)
+                             provider_id=client.provider_id, live=live)
     if target is not None:
         body["target"] = target
     return jsonify(body)
