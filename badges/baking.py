@@ -34,6 +34,7 @@ __all__ = [
     "bake",
     "bake_png",
     "bake_svg",
+    "is_compact_jws",
     "is_png",
     "is_svg",
     "read_baked",
@@ -48,6 +49,11 @@ SVG_NAMESPACE: Final = "http://www.w3.org/2000/svg"
 MAX_IMAGE_BYTES: Final = 16 * 1024 * 1024
 MAX_TEXT_BYTES: Final = 4 * 1024 * 1024  # a baked credential, decompressed
 _JWS: Final = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+")
+
+
+def is_compact_jws(text: str) -> bool:
+    """Whether a baked credential is a compact JWS (VC-JWT) rather than JSON."""
+    return _JWS.fullmatch(text.strip()) is not None
 
 
 class BakingError(BadgeError):
@@ -212,7 +218,7 @@ def bake_svg(svg: bytes, credential: str) -> bytes:
         root.removeChild(element)
     root.setAttribute("xmlns:openbadges", OB_NAMESPACE)
     element = document.createElementNS(OB_NAMESPACE, "openbadges:credential")
-    if _JWS.fullmatch(credential.strip()):
+    if is_compact_jws(credential):
         element.setAttribute("verify", credential.strip())
     else:
         # "]]>" cannot appear inside CDATA: split it across two sections.

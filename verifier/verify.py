@@ -7,13 +7,12 @@ injected; it never imports the issuer and performs no I/O of its own.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
-from badges.baking import BakingError, is_png, is_svg, read_baked
+from badges.baking import BakingError, is_compact_jws, is_png, is_svg, read_baked
 from badges.canonicalization import CanonicalizationError, canonicalize
 from badges.document_loader import UnknownContextError
 from badges.json_document import (
@@ -46,7 +45,6 @@ from verifier.validity import check_validity
 MAX_CREDENTIAL_BYTES: Final = MAX_DOCUMENT_BYTES
 MAX_NESTING_DEPTH: Final = 2
 DEFAULT_CLOCK_SKEW: Final = timedelta(minutes=5)
-_COMPACT_JWS: Final = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+")
 
 Clock = Callable[[], datetime]
 
@@ -186,7 +184,7 @@ def _unbake(image: bytes) -> str:
         raise JsonDocumentError(f"cannot read the baked badge: {error.message}") from None
     if baked is None:
         raise JsonDocumentError("the image carries no baked credential")
-    if _COMPACT_JWS.fullmatch(baked):
+    if is_compact_jws(baked):
         raise UnsupportedFormatError("the badge carries a VC-JWT (compact JWS); only "
                                      "Data Integrity credentials are verified")
     return baked
