@@ -14,6 +14,7 @@ import secrets
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
 from urllib.parse import quote
@@ -45,10 +46,11 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_schema_url() -> Iterator[str]:
-    """A migrated, throw-away schema in the PostgreSQL `test` database."""
-    schema = f"mb_test_{secrets.token_hex(4)}"
+@contextmanager
+def throwaway_schema(prefix: str) -> Iterator[str]:
+    """The URL of a new, empty schema in the PostgreSQL `test` database, dropped after.
+    Skips the test when the server is not there (fails under CI)."""
+    schema = f"{prefix}_{secrets.token_hex(4)}"
     admin = create_database_engine(POSTGRES_URL)
     try:
         with admin.begin() as connection:
@@ -58,16 +60,22 @@ def postgres_schema_url() -> Iterator[str]:
         if os.environ.get("CI"):
             raise
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {error}")
-    url = f"{POSTGRES_URL}?options={quote(f'-csearch_path={schema}')}"
-    engine = create_database_engine(url)
-    upgrade_database(engine)
-    engine.dispose()
     try:
-        yield url
+        yield f"{POSTGRES_URL}?options={quote(f'-csearch_path={schema}')}"
     finally:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_schema_url() -> Iterator[str]:
+    """A migrated, throw-away schema in the PostgreSQL `test` database."""
+    with throwaway_schema("mb_test") as url:
+        engine = create_database_engine(url)
+        upgrade_database(engine)
+        engine.dispose()
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)
@@ -92,28 +100,14 @@ def empty_postgres_schema(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database with no tables yet, on each backend."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'service.sqlite3'}"
         return
-    schema = f"mb_cli_{secrets.token_hex(4)}"
-    admin = create_database_engine(POSTGRES_URL)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # the server is not there
-        admin.dispose()
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {error}")
-    try:
-        yield f"{POSTGRES_URL}?options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with throwaway_schema("mb_cli") as url:
+        yield url
 
 
 @pytest.fixture
