@@ -36,6 +36,7 @@ from badges.model import (
 )
 from issuer.clock import Clock
 from issuer.errors import InvalidInputError, NotFoundError
+from issuer.frameworks import competence_url
 from issuer.models import (
     AchievementRecord,
     AchievementSkillRecord,
@@ -52,7 +53,6 @@ __all__ = [
     "achievement_document",
     "achievement_model",
     "achievement_url",
-    "competence_url",
     "create_achievement",
     "find_achievement",
     "grade_id",
@@ -116,13 +116,6 @@ def image_url(base_url: str, image: ImageRecord) -> str:
     return f"{base_url}/images/{image.public_id}"
 
 
-def competence_url(base_url: str, framework: FrameworkRecord,
-                   competence: CompetenceRecord) -> str:
-    """The public page of a framework competence (HTML or JSON-LD)."""
-    return (f"{base_url}/frameworks/{framework.slug}/{framework.version}"
-            f"/competences/{competence.code}")
-
-
 def _skill_alignments(base_url: str, skill: AchievementSkillRecord) -> list[Alignment]:
     """The framework competence at its level, then each ESCO skill it maps to."""
     competence = skill.competence
@@ -130,7 +123,8 @@ def _skill_alignments(base_url: str, skill: AchievementSkillRecord) -> list[Alig
     label = next((level["label"] for level in framework.levels
                   if level["code"] == skill.level), skill.level)
     alignments = [Alignment(
-        target_name=competence.name, target_url=competence_url(base_url, framework, competence),
+        target_name=competence.name,
+        target_url=competence_url(base_url, framework, competence.code),
         target_code=competence.code, target_framework=f"{framework.name} ({framework.version})",
         target_type=framework.alignment_type, target_description=f"Level: {label}")]
     alignments += [Alignment(target_name=competence.name, target_url=uri,

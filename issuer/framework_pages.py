@@ -23,11 +23,18 @@ from flask import Blueprint, Response, json, redirect, render_template, request
 
 from badges.micro_credential import VOCABULARIES, eqf_uri
 from issuer.app import db_session, issuer_context
-from issuer.frameworks import find_framework, latest_framework, list_frameworks
+from issuer.frameworks import (
+    competence_url,
+    find_framework,
+    framework_url,
+    job_role_url,
+    latest_framework,
+    list_frameworks,
+)
 from issuer.models import FrameworkRecord
 from issuer.problems import ApiProblem
 
-__all__ = ["framework_pages", "framework_url"]
+__all__ = ["framework_pages"]
 
 framework_pages = Blueprint("frameworks", __name__)
 
@@ -45,10 +52,6 @@ CONTEXT: Final = {
     "relatedESCOSkill": {"@id": _ELM + "relatedESCOSkill", "@type": "@id"},
     "competence": {"@type": "@id"},
 }
-
-
-def framework_url(base_url: str, framework: FrameworkRecord) -> str:
-    return f"{base_url}/frameworks/{framework.slug}/{framework.version}"
 
 
 def _wants_html() -> bool:
@@ -127,17 +130,18 @@ def framework(slug: str, version: str) -> Response:
                      versions=versions,
                      competences=[{"code": item.code, "name": item.name,
                                    "eqf_level": item.eqf_level,
-                                   "url": f"{url}/competences/{item.code}"}
+                                   "url": competence_url(base, record, item.code)}
                                   for item in record.competences],
                      job_roles=[{"code": item.code, "name": item.name,
-                                 "url": f"{url}/job-roles/{item.code}"}
+                                 "url": job_role_url(base, record, item.code)}
                                 for item in record.job_roles])
     return _json_ld({
         "@id": url, "@type": "DefinedTermSet", "name": record.name,
         "description": record.description, "version": record.version,
         "publisher": record.publisher, "url": record.source_url,
-        "hasDefinedTerm": [f"{url}/competences/{item.code}" for item in record.competences],
-        "hasPart": [f"{url}/job-roles/{item.code}" for item in record.job_roles],
+        "hasDefinedTerm": [competence_url(base, record, item.code)
+                           for item in record.competences],
+        "hasPart": [job_role_url(base, record, item.code) for item in record.job_roles],
         "levels": [{"@type": "DefinedTerm", "termCode": level["code"], "name": level["label"],
                     "description": level.get("summary")} for level in record.levels],
     })
@@ -151,7 +155,7 @@ def competence(slug: str, version: str, code: str) -> Response:
     item = next((entry for entry in record.competences if entry.code == code), None)
     if item is None:
         raise ApiProblem("not_found", f"no competence {code!r} in {slug!r} {version!r}")
-    url = f"{framework_url(base, record)}/competences/{code}"
+    url = competence_url(base, record, code)
     eqf = eqf_uri(item.eqf_level) if item.eqf_level else None
     if _wants_html():
         return _html("competence.html", title=item.name, competence=item, framework=record,
@@ -174,10 +178,10 @@ def job_role(slug: str, version: str, code: str) -> Response:
     if role is None:
         raise ApiProblem("not_found", f"no job role {code!r} in {slug!r} {version!r}")
     root = framework_url(base, record)
-    url = f"{root}/job-roles/{code}"
+    url = job_role_url(base, record, code)
     names = {item.code: item.name for item in record.competences}
     labels = {level["code"]: level["label"] for level in record.levels}
-    requirements = [{"competence": f"{root}/competences/{item['competence']}",
+    requirements = [{"competence": competence_url(base, record, item["competence"]),
                      "name": names.get(item["competence"], item["competence"]),
                      "level": labels.get(item["level"], item["level"])}
                     for item in role.requirements]

@@ -38,12 +38,15 @@ __all__ = [
     "JobRoleInput",
     "LevelInput",
     "Requirement",
+    "competence_url",
     "export_csv",
     "export_json",
     "find_framework",
     "framework_input_from_csv",
     "framework_input_from_json",
+    "framework_url",
     "import_framework",
+    "job_role_url",
     "latest_framework",
     "level_ranks",
     "list_frameworks",
@@ -537,6 +540,21 @@ def import_framework(session: Session, data: FrameworkInput, *,
         raise ConflictError(f"version {data.version!r} of {data.slug!r} was imported at the "
                             "same time with other content") from None
     return record, True
+
+
+def framework_url(base_url: str, framework: FrameworkRecord) -> str:
+    """The public page of a framework version (`issuer.framework_pages`)."""
+    return f"{base_url}/frameworks/{framework.slug}/{framework.version}"
+
+
+def competence_url(base_url: str, framework: FrameworkRecord, code: str) -> str:
+    """The public page of a competence: what a microbadge's alignment names."""
+    return f"{framework_url(base_url, framework)}/competences/{code}"
+
+
+def job_role_url(base_url: str, framework: FrameworkRecord, code: str) -> str:
+    """The public page of a job role."""
+    return f"{framework_url(base_url, framework)}/job-roles/{code}"
 
 
 def level_ranks(framework: FrameworkRecord) -> dict[str, int]:

@@ -16,13 +16,13 @@ from issuer.api.blueprint import api
 from issuer.api.requests import read_body, read_json
 from issuer.api.tenancy import current_provider
 from issuer.app import db_session, issuer_context
-from issuer.framework_pages import framework_url
 from issuer.frameworks import (
     export_csv,
     export_json,
     find_framework,
     framework_input_from_csv,
     framework_input_from_json,
+    framework_url,
     import_framework,
 )
 from issuer.models import FrameworkRecord

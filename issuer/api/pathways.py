@@ -9,7 +9,7 @@ from flask import Response, jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from issuer.achievements import SkillInput, competence_url
+from issuer.achievements import SkillInput
 from issuer.api.blueprint import api
 from issuer.api.credentials import READ, achievement_reference
 from issuer.api.representation import rfc3339
@@ -17,6 +17,7 @@ from issuer.api.requests import Query, json_body
 from issuer.api.tenancy import current_provider
 from issuer.app import db_session, issuer_context
 from issuer.errors import InvalidInputError
+from issuer.frameworks import competence_url
 from issuer.models import AchievementRecord, CompetenceRecord, PathwayRecord, ProviderRecord
 from issuer.pathways import PathwayInput, create_pathway, find_pathway, list_pathways
 from issuer.pathways import pathway_progress as progress_of
@@ -35,7 +36,7 @@ def _requirement_view(session: Session, requirement: dict[str, Any]) -> dict[str
     framework = competence.framework
     return {"framework": framework.slug, "version": framework.version,
             "competence": competence.code, "level": requirement["level"],
-            "url": competence_url(base, framework, competence)}
+            "url": competence_url(base, framework, competence.code)}
 
 
 def _view(record: PathwayRecord) -> dict[str, Any]:

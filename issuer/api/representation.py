@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from issuer.achievements import achievement_document, achievement_url, competence_url
+from issuer.achievements import achievement_document, achievement_url
+from issuer.frameworks import competence_url
 from issuer.identity import profile_path
 from issuer.models import (
     AchievementRecord,
@@ -107,7 +108,7 @@ def achievement_view(record: AchievementRecord, base_url: str) -> dict[str, Any]
                     "version": skill.competence.framework.version,
                     "competence": skill.competence.code, "level": skill.level,
                     "url": competence_url(base_url, skill.competence.framework,
-                                          skill.competence)} for skill in record.skills],
+                                          skill.competence.code)} for skill in record.skills],
         "createdAt": rfc3339(record.created_at),
         "updatedAt": rfc3339(record.updated_at),
     })
