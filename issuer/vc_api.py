@@ -1,27 +1,19 @@
 """W3C VC-API endpoints (SPEC-NOTES §7): issue a credential as the client's provider, and
 verify credentials and presentations for anyone.
 
-Verification runs the verifier library with the app's clock. The documents this service
-publishes (issuer profiles, did.json of its did:web issuers, status lists) come from the database,
-never fetched over the network; every other URL goes through the verifier's HTTPS fetcher,
-which refuses internal addresses.
+Verification runs the verifier library with the app's clock and the service's own documents
+(`issuer.verification.verifier_options`).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, Final
-from urllib.parse import urlsplit
+from typing import Any
 
-from flask import Blueprint, Response, current_app, json
+from flask import Blueprint, Response, json
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import RequestRedirect
 
 from badges.canonicalization import CanonicalizationError
 from badges.data_integrity import add_proof
@@ -31,132 +23,28 @@ from issuer.api.requests import read_json
 from issuer.api.tenancy import current_provider
 from issuer.app import db_session, issuer_context
 from issuer.awarding import store_signed_credential
-from issuer.errors import NotFoundError
-from issuer.identity import build_did_document, build_profile_document
 from issuer.models import (
     AchievementRecord,
     CredentialKind,
     CredentialRecord,
-    IdentifierMethod,
     ProviderRecord,
 )
 from issuer.problems import ApiProblem
-from issuer.providers import active_signing_key, find_provider, provider_profile, published_keys
+from issuer.providers import active_signing_key
 from issuer.status_lists import (
     Allocation,
     allocate_status_entries,
-    find_status_list,
-    needs_refresh,
-    refresh_status_list,
 )
 from issuer.vc_request import read_issue_request, read_verify_request
-from keys.errors import ResolutionError
-from keys.resolution import DocumentFetcher
-from verifier.fetch import ChainedDocumentFetcher, HttpsDocumentFetcher
+from issuer.verification import verifier_options
 from verifier.presentation import verify_presentation
 from verifier.proofs import check_proofs
 from verifier.report import CheckStatus
-from verifier.verify import VerifierOptions, verify_credential
+from verifier.verify import verify_credential
 
-__all__ = ["OwnDocumentFetcher", "vc_api"]
+__all__ = ["vc_api"]
 
 vc_api = Blueprint("vc_api", __name__)
-
-
-def _profile_document(session: Session, provider: ProviderRecord,
-                      _arguments: Mapping[str, Any]) -> object:
-    return build_profile_document(provider_profile(provider), published_keys(provider))
-
-
-def _did_document(session: Session, provider: ProviderRecord,
-                  _arguments: Mapping[str, Any]) -> object:
-    if provider.identifier_method != IdentifierMethod.DID_WEB:
-        raise ResolutionError(f"issuer {provider.slug!r} does not use did:web")
-    return build_did_document(provider.issuer_id, published_keys(provider))
-
-
-def _status_list(session: Session, provider: ProviderRecord,
-                 arguments: Mapping[str, Any]) -> object:
-    """The signed list as `public.status_list` serves it: re-signed first when half of its
-    validity has passed (a list nobody fetched for a day would have expired)."""
-    record = find_status_list(session, provider, arguments["public_id"])
-    if record is None:
-        raise ResolutionError(f"no status list {arguments['public_id']!r} of issuer "
-                              f"{provider.slug!r} on this service")
-    context = issuer_context()
-    signer = context.list_signer()
-    if needs_refresh(record, signer):
-        record = refresh_status_list(context.sessions, record.id, signer)
-    if record.document is None:  # refresh_status_list signs
-        raise ResolutionError(f"status list {arguments['public_id']!r} is not signed")
-    return json.loads(record.document)
-
-
-# The routes of `issuer.public` whose documents a verification may need.
-_BUILDERS: Final[dict[str, Callable[[Session, ProviderRecord, Mapping[str, Any]], object]]] = {
-    "public.issuer_profile": _profile_document,
-    "public.did_document": _did_document,
-    "public.status_list": _status_list,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class OwnDocumentFetcher:
-    """Serves the issuer documents of this service from the database, exactly as its public
-    routes build them; raises ResolutionError for any other URL."""
-
-    session: Session
-    base_url: str
-
-    def owns(self, url: str) -> bool:
-        """Whether `url` is on this service's origin."""
-        parts = urlsplit(url)
-        return f"{parts.scheme}://{parts.netloc}".lower() == self.base_url.lower()
-
-    def fetch_json(self, url: str) -> object:
-        """The document at `url`. Raises ResolutionError."""
-        if not self.owns(url):
-            raise ResolutionError(f"{url} is not on this service")
-        try:
-            # The public routes define the URL shapes: match the path against them.
-            endpoint, arguments = current_app.url_map.bind("").match(
-                urlsplit(url).path, method="GET")
-        except (HTTPException, RequestRedirect):
-            raise ResolutionError(f"{url} is not a document of this service") from None
-        builder = _BUILDERS.get(endpoint)
-        if builder is None:
-            raise ResolutionError(f"{url} is not an issuer document of this service")
-        try:
-            provider = find_provider(self.session, arguments["slug"])
-        except NotFoundError:
-            raise ResolutionError(f"{url}: no issuer {arguments['slug']!r} on this "
-                                  "service") from None
-        return builder(self.session, provider, arguments)
-
-
-@dataclass(frozen=True, slots=True)
-class _ForeignDocumentFetcher:
-    """The network fetcher for every URL that is not this service's own."""
-
-    own: OwnDocumentFetcher
-    remote: DocumentFetcher
-
-    def fetch_json(self, url: str) -> object:
-        if self.own.owns(url):
-            raise ResolutionError(f"{url} is not a published document of this service")
-        return self.remote.fetch_json(url)
-
-
-@contextmanager
-def _verifier_options() -> Iterator[VerifierOptions]:
-    """Options for one verification, with a read-only session of its own (the request's
-    session of a POST would take SQLite's write lock)."""
-    context = issuer_context()
-    with context.sessions() as session:
-        own = OwnDocumentFetcher(session, context.base_url)
-        remote = HttpsDocumentFetcher(cache=context.response_cache)
-        fetcher = ChainedDocumentFetcher([own, _ForeignDocumentFetcher(own, remote)])
-        yield VerifierOptions(clock=context.clock, fetcher=fetcher)
 
 
 def _report(body: dict[str, Any], verified: bool) -> Response:
@@ -239,7 +127,7 @@ def _check_existing_proofs(credential: dict[str, Any]) -> None:
     """A credential signed already gets one more proof (a proof set) only when the proofs
     it has verify: co-signing a document whose signature is broken would publish a
     credential that fails everywhere. Raises ApiProblem 422 invalid_credential."""
-    with _verifier_options() as options:
+    with verifier_options() as options:
         outcome = check_proofs(credential, options.resolver, options.fetcher,
                                now=options.clock())
     if outcome.check.status is not CheckStatus.PASSED:
@@ -254,7 +142,7 @@ def _check_existing_proofs(credential: dict[str, Any]) -> None:
 def verify_credential_route() -> Response:
     """Verify a credential: 200 with the report when verified, 422 with it otherwise."""
     credential, _, _ = read_verify_request(read_json(), "verifiableCredential")
-    with _verifier_options() as options:
+    with verifier_options() as options:
         report = verify_credential(credential, options)
     return _report(report.to_json(), report.verified)
 
@@ -265,6 +153,6 @@ def verify_presentation_route() -> Response:
     200 with the report when verified, 422 with it otherwise."""
     presentation, challenge, domain = read_verify_request(read_json(),
                                                           "verifiablePresentation")
-    with _verifier_options() as options:
+    with verifier_options() as options:
         report = verify_presentation(presentation, options, challenge=challenge, domain=domain)
     return _report(report.to_json(), report.verified)

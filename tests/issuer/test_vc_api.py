@@ -58,7 +58,7 @@ def network(monkeypatch: pytest.MonkeyPatch) -> RecordingFetcher:
         assert isinstance(cache, ResponseCache)  # the app's shared cache
         return recorder
 
-    monkeypatch.setattr("issuer.vc_api.HttpsDocumentFetcher", fetcher)
+    monkeypatch.setattr("issuer.verification.HttpsDocumentFetcher", fetcher)
     return recorder
 
 
