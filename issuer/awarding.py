@@ -38,6 +38,7 @@ from issuer.models import (
 )
 from issuer.pathways import complete_pathways
 from issuer.providers import active_signing_key, provider_profile
+from issuer.sharing import new_share_token
 from issuer.status_lists import (
     Allocation,
     ListSigner,
@@ -223,7 +224,8 @@ def award_credentials(session: Session, provider: ProviderRecord,
             "document": dump_json_object(signed),
             "idempotency_key": idempotency_keys[index] if idempotency_keys else None,
             "request_digest": request_digest, "award_input": _award_input_json(data),
-            "replaces_id": replaces.id if replaces is not None else None})
+            "replaces_id": replaces.id if replaces is not None else None,
+            "share_token": new_share_token()})
     try:
         # One INSERT … RETURNING for the batch (SQLAlchemy's insertmanyvalues), not the
         # unit of work's per-object bookkeeping: the records come back as ORM objects.

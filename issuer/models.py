@@ -378,6 +378,7 @@ class CredentialRecord(Base):
                          name="uq_credentials_provider_id_idempotency_key"),
         Index("ix_credentials_provider_id_issued_at", "provider_id", "issued_at"),
         Index("ix_credentials_learner_key", "learner_key"),
+        Index("ix_credentials_share_token", "share_token", unique=True),
         # Covers what the figures read, in learner order (issuer.figures).
         Index("ix_credentials_figures", "learner_key", "state", "achievement_id",
               "provider_id", "issued_at"),
@@ -408,6 +409,10 @@ class CredentialRecord(Base):
     revoked_at: Mapped[datetime | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)
     suspended_at: Mapped[datetime | None]
+    # The capability token of the award's public page (issuer.credential_pages); the
+    # learner may hide the page (hidden_at set) and show it again.
+    share_token: Mapped[str | None] = mapped_column(String(43))
+    hidden_at: Mapped[datetime | None]
 
     achievement: Mapped[AchievementRecord | None] = relationship()
     status_entries: Mapped[list[StatusEntryRecord]] = relationship(

@@ -117,8 +117,9 @@ def _linked(session: Session, records: Iterable[CredentialRecord]) -> dict[int, 
 
 
 def view(record: CredentialRecord) -> dict[str, Any]:
-    return credential_view(record, issuer_context().base_url,
-                           _linked(db_session(), [record]))
+    context = issuer_context()
+    return credential_view(record, context.base_url, _linked(db_session(), [record]),
+                           context.vault)
 
 
 def _created(record: CredentialRecord, status: int = 201,
@@ -180,7 +181,8 @@ def bulk_award_route() -> tuple[Response, int, dict[str, str]]:
         raise _unknown_achievement(f"/awards/{error.index or 0}/achievement") from None
     session = db_session()
     linked = _linked(session, records)
-    page = {"items": [credential_view(record, context.base_url, linked) for record in records]}
+    page = {"items": [credential_view(record, context.base_url, linked, context.vault)
+                      for record in records]}
     if created:
         return jsonify(page), 201, {}
     return jsonify(page), 200, {"Idempotency-Replayed": "true"}
@@ -207,9 +209,9 @@ def list_route() -> Response:
     records = list_credentials(session, provider, where, limit=limit + 1, after=after)
     shown = records[:limit]
     linked = _linked(session, shown)
-    base_url = issuer_context().base_url
-    page: dict[str, Any] = {"items": [credential_view(record, base_url, linked)
-                                      for record in shown]}
+    context = issuer_context()
+    page: dict[str, Any] = {"items": [credential_view(record, context.base_url, linked,
+                                                      context.vault) for record in shown]}
     if len(records) > limit:
         page["next"] = next_page_url(shown[-1].id)
     return jsonify(page)

@@ -15,6 +15,7 @@ from typing import Any, Final
 from issuer.achievements import achievement_document, achievement_url
 from issuer.frameworks import competence_url
 from issuer.identity import profile_path
+from issuer.key_vault import KeyVault
 from issuer.models import (
     AchievementRecord,
     CredentialRecord,
@@ -22,6 +23,7 @@ from issuer.models import (
     ProviderRecord,
     SigningKeyRecord,
 )
+from issuer.sharing import manage_url, page_url
 
 __all__ = [
     "ADDRESS_MEMBERS",
@@ -120,9 +122,10 @@ def credential_path(credential_id: str) -> str:
 
 
 def credential_view(record: CredentialRecord, base_url: str,
-                    linked: Mapping[int, str]) -> dict[str, Any]:
+                    linked: Mapping[int, str], vault: KeyVault) -> dict[str, Any]:
     """The `Credential` view; `linked` maps row ids to credential ids for `replaces` and
-    `replacedBy`."""
+    `replacedBy`; `vault` derives the learner's management link of the page."""
+    token = record.share_token
     learner = _present({"email": record.learner_email, "did": record.learner_did,
                         "name": record.learner_name})
     return _present({
@@ -136,5 +139,8 @@ def credential_view(record: CredentialRecord, base_url: str,
         "replaces": linked.get(record.replaces_id) if record.replaces_id else None,
         "replacedBy": linked.get(record.replaced_by_id) if record.replaced_by_id else None,
         "documentUrl": base_url + credential_path(record.credential_id) + "/document",
+        "pageUrl": page_url(base_url, token) if token else None,
+        "manageUrl": manage_url(base_url, vault, token) if token else None,
+        "pageHidden": (record.hidden_at is not None) if token else None,
         "credential": json.loads(record.document),
     })

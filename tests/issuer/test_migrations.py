@@ -43,11 +43,11 @@ def test_every_table_is_migrated(database_url: str) -> None:
     assert tables == {*Base.metadata.tables, "alembic_version"}
 
 
-def test_upgrading_a_database_with_data_keeps_it_and_backfills_learner_keys(
+def test_upgrading_a_database_with_data_keeps_it_and_backfills(
         empty_database_url: str) -> None:
     """From revision 0002 with a provider, a microbadge and credentials (SQLite: tables
-    that rows reference must be altered in place, never recreated), and 0004's backfill
-    of learner keys, in batches."""
+    that rows reference must be altered in place, never recreated), 0004's backfill of
+    learner keys and 0005's of share tokens, in batches."""
     engine = create_database_engine(empty_database_url)
     try:
         upgrade_database(engine, "0002")
@@ -85,6 +85,11 @@ def test_upgrading_a_database_with_data_keeps_it_and_backfills_learner_keys(
             assert key == learner_key(email, did)
         assert sum(key is None for _, _, key in rows) == sum(
             email is None and did is None for email, did, _ in rows) > 0
+        with engine.connect() as connection:
+            tokens = connection.execute(text(
+                "SELECT share_token FROM credentials")).scalars().all()
+        assert len(set(tokens)) == 5_002
+        assert all(len(token) == 27 for token in tokens)  # 160 bits, base64url
         with engine.connect() as connection:
             assert connection.execute(text(
                 "SELECT learning_outcomes FROM achievements")).scalar_one() in ("[]", [])
