@@ -45,6 +45,8 @@ from verifier.validity import check_validity
 MAX_CREDENTIAL_BYTES: Final = MAX_DOCUMENT_BYTES
 MAX_NESTING_DEPTH: Final = 2
 DEFAULT_CLOCK_SKEW: Final = timedelta(minutes=5)
+_JWT_UNSUPPORTED: Final = ("the input is a VC-JWT (compact JWS); only Data Integrity "
+                           "credentials are verified")
 
 Clock = Callable[[], datetime]
 
@@ -173,6 +175,9 @@ def _parse(data: str | bytes | Mapping[str, Any]) -> dict[str, Any]:
         return dict(data)
     if isinstance(data, bytes) and (is_png(data) or is_svg(data)):
         data = _unbake(data)
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    if len(text) <= MAX_CREDENTIAL_BYTES and is_compact_jws(text.strip()):
+        raise UnsupportedFormatError(_JWT_UNSUPPORTED)
     return parse_json_object(data, max_bytes=MAX_CREDENTIAL_BYTES)
 
 
@@ -185,8 +190,8 @@ def _unbake(image: bytes) -> str:
     if baked is None:
         raise JsonDocumentError("the image carries no baked credential")
     if is_compact_jws(baked):
-        raise UnsupportedFormatError("the badge carries a VC-JWT (compact JWS); only "
-                                     "Data Integrity credentials are verified")
+        raise UnsupportedFormatError("the badge carries " + _JWT_UNSUPPORTED.removeprefix(
+            "the input is "))
     return baked
 
 

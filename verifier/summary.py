@@ -1,0 +1,277 @@
+"""What a person reads of a badge: its name, issuer, dates, skills and EU micro-credential
+elements, drawn from the credential itself, and the verdict of its report in plain words.
+
+Pure and defensive: the credential may be anything a visitor pasted, so every member is
+checked for its type and what does not fit is left out, never an exception. The credential
+page of the issuer and the verification page render these same structures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Final
+
+from badges.datatypes import is_uri, parse_datetime
+from badges.errors import BadgeError
+from badges.json_document import as_list
+from badges.micro_credential import VOCABULARIES
+from verifier.report import CheckId, CheckResult, CheckStatus, VerificationReport
+
+__all__ = [
+    "BadgeSummary",
+    "Element",
+    "Skill",
+    "Verdict",
+    "VerdictState",
+    "check_label",
+    "summarize",
+    "verdict",
+]
+
+# Alignment types that state an EU micro-credential element rather than a skill, and the
+# element each names (badges.micro_credential writes them).
+_ELEMENT_LABELS: Final = {"ext:EQFLevel": "EQF level", "ext:CreditSystem": "Workload",
+                          **{v.target_type: v.element.capitalize()
+                             for v in VOCABULARIES.values()}}
+_CHECK_LABELS: Final = {
+    CheckId.PARSE: "Readable credential",
+    CheckId.STRUCTURE: "Structure of a verifiable credential",
+    CheckId.SCHEMA: "Open Badges 3.0 schema",
+    CheckId.JSONLD: "Well-formed linked data",
+    CheckId.PROOF: "Signature (unaltered since signing)",
+    CheckId.ISSUER: "The issuer controls the signing key",
+    CheckId.VALIDITY: "Within its validity period",
+    CheckId.ENDORSEMENTS: "Endorsements",
+    CheckId.STATUS: "Not revoked or suspended",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Skill:
+    """A skill or competence the badge aligns to."""
+
+    name: str
+    url: str | None
+    framework: str | None
+    code: str | None
+    level: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    """One EU micro-credential element (EQF level, ECTS, assessment, …)."""
+
+    label: str
+    value: str
+    url: str | None
+    detail: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BadgeSummary:
+    """The people-facing facts of a credential."""
+
+    credential_id: str | None
+    name: str
+    description: str | None
+    criteria: str | None
+    image_url: str | None
+    image_alt: str
+    achievement_url: str | None
+    achievement_type: str | None
+    issuer_name: str | None
+    issuer_url: str | None
+    issuer_id: str | None
+    valid_from: datetime | None
+    valid_until: datetime | None
+    awarded: datetime | None
+    skills: tuple[Skill, ...]
+    elements: tuple[Element, ...]
+    credits: str | None
+    results: tuple[str, ...]
+
+
+def _text(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _link(value: object) -> str | None:
+    """A URL a page may link to: http(s) only (never javascript:, data: …)."""
+    text = _text(value)
+    if text is not None and is_uri(text) and text.lower().startswith(("https://", "http://")):
+        return text
+    return None
+
+
+def _date(value: object) -> datetime | None:
+    text = _text(value)
+    if text is None:
+        return None
+    try:
+        return parse_datetime(text)
+    except (BadgeError, ValueError):
+        return None
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _image(achievement: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    image = achievement.get("image")
+    if isinstance(image, str):
+        return _link(image) or _data_image(image), None
+    image = _mapping(image)
+    url = image.get("id")
+    return _link(url) or _data_image(url), _text(image.get("caption"))
+
+
+def _data_image(value: object) -> str | None:
+    text = _text(value)
+    if text is not None and text.startswith(("data:image/png;", "data:image/svg+xml;",
+                                             "data:image/jpeg;")):
+        return text
+    return None
+
+
+def _subject(credential: Mapping[str, Any]) -> Mapping[str, Any]:
+    subjects = as_list(credential.get("credentialSubject"))
+    return _mapping(subjects[0]) if subjects else {}
+
+
+def _alignments(achievement: Mapping[str, Any]) -> tuple[tuple[Skill, ...],
+                                                          tuple[Element, ...]]:
+    skills: list[Skill] = []
+    elements: list[Element] = []
+    for item in as_list(achievement.get("alignment")):
+        alignment = _mapping(item)
+        name = _text(alignment.get("targetName"))
+        if name is None:
+            continue
+        url = _link(alignment.get("targetUrl"))
+        description = _text(alignment.get("targetDescription"))
+        framework = _text(alignment.get("targetFramework"))
+        label = _ELEMENT_LABELS.get(alignment.get("targetType"))  # type: ignore[arg-type]
+        if label is not None:
+            value = description if alignment.get("targetType") == "ext:CreditSystem" else None
+            elements.append(Element(label=label, value=value or name, url=url,
+                                    detail=framework))
+            continue
+        level = description.removeprefix("Level: ") if description else None
+        skills.append(Skill(name=name, url=url, framework=framework,
+                            code=_text(alignment.get("targetCode")), level=level))
+    return tuple(skills), tuple(elements)
+
+
+def _results(subject: Mapping[str, Any]) -> tuple[str, ...]:
+    shown: list[str] = []
+    for item in as_list(subject.get("result")):
+        result = _mapping(item)
+        value = _text(result.get("value")) or _text(result.get("status"))
+        if value is not None:
+            shown.append(value)
+    return tuple(shown)
+
+
+def summarize(credential: Mapping[str, Any]) -> BadgeSummary:
+    """The people-facing facts of an (OB 3.0 or other) credential."""
+    subject = _subject(credential)
+    achievement = _mapping(subject.get("achievement"))
+    issuer = credential.get("issuer")
+    issuer_map = _mapping(issuer)
+    issuer_id = _text(issuer) if isinstance(issuer, str) else _text(issuer_map.get("id"))
+    image_url, caption = _image(achievement)
+    skills, elements = _alignments(achievement)
+    name = (_text(achievement.get("name")) or _text(credential.get("name"))
+            or "Unnamed credential")
+    credits = achievement.get("creditsAvailable")
+    return BadgeSummary(
+        credential_id=_text(credential.get("id")),
+        name=name,
+        description=_text(achievement.get("description")) or _text(
+            credential.get("description")),
+        criteria=_text(_mapping(achievement.get("criteria")).get("narrative")),
+        image_url=image_url,
+        image_alt=caption or f"Badge image of {name}",
+        achievement_url=_link(achievement.get("id")),
+        achievement_type=_text(achievement.get("achievementType")),
+        issuer_name=_text(issuer_map.get("name")),
+        issuer_url=_link(issuer_map.get("url")) or _link(issuer_id),
+        issuer_id=issuer_id,
+        valid_from=_date(credential.get("validFrom")) or _date(credential.get("issuanceDate")),
+        valid_until=(_date(credential.get("validUntil"))
+                     or _date(credential.get("expirationDate"))),
+        awarded=_date(credential.get("awardedDate")),
+        skills=skills,
+        elements=elements,
+        credits=(f"{credits:g}" if isinstance(credits, int | float)
+                 and not isinstance(credits, bool) else None),
+        results=_results(subject),
+    )
+
+
+class VerdictState(StrEnum):
+    """What the verdict says, for styling and for machines."""
+
+    VERIFIED = "verified"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not-yet-valid"
+    REVOKED = "revoked"
+    SUSPENDED = "suspended"
+    UNDECIDED = "undecided"
+    NOT_VERIFIED = "not-verified"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The verdict of a report in plain words."""
+
+    state: VerdictState
+    title: str
+    explanation: str
+    problem: CheckResult | None
+
+
+def verdict(report: VerificationReport) -> Verdict:
+    """What a person should conclude from `report`."""
+    problem = report.first_problem
+    if report.verified:
+        return Verdict(VerdictState.VERIFIED, "Verified",
+                       "The signature is valid, the issuer controls the signing key, the "
+                       "credential is within its validity period and it is not revoked.",
+                       None)
+    validity = report.check(CheckId.VALIDITY)
+    status = report.check(CheckId.STATUS)
+    proof_ok = report.check(CheckId.PROOF).status is CheckStatus.PASSED
+    if proof_ok and status.code in ("revoked", "suspended"):
+        state = VerdictState(status.code)
+        return Verdict(state, state.value.capitalize(),
+                       f"The issuer has {status.code} this credential: do not rely on it.",
+                       status)
+    if proof_ok and validity.code == "expired":
+        return Verdict(VerdictState.EXPIRED, "Expired",
+                       "The credential is authentic but its validity period has ended.",
+                       validity)
+    if proof_ok and validity.code == "not_yet_valid":
+        return Verdict(VerdictState.NOT_YET_VALID, "Not yet valid",
+                       "The credential is authentic but its validity period has not begun.",
+                       validity)
+    if problem is not None and problem.status is CheckStatus.ERROR:
+        return Verdict(VerdictState.UNDECIDED, "Could not be verified",
+                       f"A check could not be completed: {check_label(problem.id)}. "
+                       "Try again later; until then, do not rely on the credential.", problem)
+    failing = problem or next((check for check in report.checks
+                               if check.status is CheckStatus.SKIPPED
+                               and check.id in report.required), None)
+    reason = f" Failed check: {check_label(failing.id)}." if failing else ""
+    return Verdict(VerdictState.NOT_VERIFIED, "Not verified",
+                   "This credential could not be verified: it may have been altered, or it "
+                   f"was not signed by the issuer it names.{reason}", failing)
+
+
+def check_label(check_id: CheckId) -> str:
+    """The people-facing name of a check."""
+    return _CHECK_LABELS[check_id]
