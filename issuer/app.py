@@ -71,7 +71,8 @@ def create_app(config: Settings | Mapping[str, str] | None = None, *,
     `config` is a Settings object, or `MICROBADGES_*` values (prefix optional) applied over
     the environment. Raises SettingsError for an invalid configuration.
     """
-    app = Flask(__name__, instance_relative_config=True)
+    # The shared stylesheet and scripts are the `web` blueprint's (verifier.web).
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
     settings = config if isinstance(config, Settings) else load_settings(
         overrides=config, default_instance_path=Path(app.instance_path))
     engine = create_database_engine(settings.database_url)
@@ -104,14 +105,21 @@ def create_app(config: Settings | Mapping[str, str] | None = None, *,
 
 def _register_blueprints(app: Flask) -> None:
     from issuer.api import api
+    from issuer.credential_pages import credential_pages
     from issuer.framework_pages import framework_pages
     from issuer.public import public
     from issuer.vc_api import vc_api
+    from issuer.verification import fetch_credential, verifier_options
+    from verifier.web import install_page_defaults, verification_pages
 
     app.register_blueprint(public)
     app.register_blueprint(framework_pages)
+    app.register_blueprint(credential_pages)
+    app.register_blueprint(verification_pages(verifier_options, fetch_credential))
     app.register_blueprint(api)
     app.register_blueprint(vc_api)
+    install_page_defaults(app, [("Verify a badge", "web.verify_form"),
+                                ("Skills frameworks", "frameworks.index")])
 
 
 def _check_secret(context: IssuerContext) -> None:

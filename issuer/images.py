@@ -1,15 +1,24 @@
-"""Uploaded badge and profile images: PNG or SVG, checked, stored, served by content id.
+"""Uploaded badge and profile images: PNG or SVG, checked, stored, served by content id;
+and the PNG and SVG a learner downloads (`badge_images`), to be baked.
 
 SVG is parsed with defusedxml (no entities, no external references) and refused when it
 carries scripts or event handlers; it is also served with a sandboxing CSP.
+
+A microbadge without an image of a format gets one: without a PNG, the service's default
+emblem; without an SVG, an SVG that shows the PNG.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
 import hashlib
 import struct
 import uuid
+from importlib import resources
 from typing import Final
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
 
 import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
@@ -19,7 +28,8 @@ from issuer.clock import Clock
 from issuer.errors import InvalidInputError
 from issuer.models import ImageRecord, ProviderRecord
 
-__all__ = ["IMAGE_MEDIA_TYPES", "MAX_IMAGE_BYTES", "store_image"]
+__all__ = ["IMAGE_MEDIA_TYPES", "MAX_IMAGE_BYTES", "badge_images", "default_emblem",
+           "store_image"]
 
 MAX_IMAGE_BYTES: Final = 512 * 1024
 MAX_IMAGE_SIDE: Final = 4096
@@ -28,6 +38,7 @@ SVG: Final = "image/svg+xml"
 IMAGE_MEDIA_TYPES: Final = (PNG, SVG)
 _PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
 _SVG_NAMESPACE: Final = "{http://www.w3.org/2000/svg}"
+_EMBLEM_SIDE: Final = 256
 
 
 def store_image(session: Session, provider: ProviderRecord, data: bytes, media_type: str,
@@ -78,3 +89,31 @@ def _check_svg(data: bytes) -> None:
         for attribute in element.attrib:
             if attribute.rsplit("}", 1)[-1].lower().startswith("on"):
                 raise InvalidInputError("SVG images may not contain event handlers")
+
+
+@functools.cache
+def default_emblem() -> bytes:
+    """The PNG of a microbadge that has none (issuer/data/default-badge.png, a blue medal,
+    256 pixels a side)."""
+    return resources.files("issuer").joinpath("data/default-badge.png").read_bytes()
+
+
+def _svg_showing(png_data: bytes, title: str) -> bytes:
+    """An SVG document that shows a PNG (as a data: URI), titled for screen readers."""
+    uri = "data:image/png;base64," + base64.b64encode(png_data).decode("ascii")
+    side = _EMBLEM_SIDE
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{side}" height="{side}" '
+            f'viewBox="0 0 {side} {side}" role="img">'
+            f"<title>{xml_escape(title)}</title>"
+            f'<image width="{side}" height="{side}" href={quoteattr(uri)}/></svg>'
+            ).encode()
+
+
+def badge_images(image: ImageRecord | None, title: str) -> tuple[bytes, bytes]:
+    """The (PNG, SVG) to bake for a microbadge with `image` (or none)."""
+    if image is not None and image.media_type == PNG:
+        return image.data, _svg_showing(image.data, title)
+    emblem = default_emblem()
+    if image is not None and image.media_type == SVG:
+        return emblem, image.data
+    return emblem, _svg_showing(emblem, title)

@@ -1,4 +1,5 @@
-"""RFC 9457 problem details: the one error format of every JSON endpoint.
+"""RFC 9457 problem details: the one error format of every JSON endpoint (and, for a
+browser asking for a page, the HTML error page of the same problem).
 
 Each problem has a stable `code` (also the last segment of its `type` URI, which serves a
 description of the problem). Handlers here turn service errors, HTTP errors (404, 405, 413,
@@ -12,15 +13,18 @@ import logging
 from collections.abc import Mapping
 from typing import Any, Final
 
-from flask import Flask, Response, current_app, json
+from flask import Flask, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
 
 from issuer.errors import InvalidInputError, IssuerError
 from keys.errors import BadgeError, KeyDecryptionError
+from verifier.web import render_error_page, wants_html
 
 __all__ = ["PROBLEMS", "ApiProblem", "install_problem_handlers", "problem_response"]
 
 PROBLEM_MEDIA_TYPE: Final = "application/problem+json"
+# Machine endpoints answer problem+json to everyone, browsers included.
+_API_PREFIXES: Final = ("/api/", "/oauth/", "/credentials/", "/presentations/")
 _log = logging.getLogger(__name__)
 
 PROBLEMS: Final[Mapping[str, tuple[int, str]]] = {
@@ -76,7 +80,12 @@ def problem_type(code: str) -> str:
 
 
 def problem_response(problem: ApiProblem) -> Response:
-    """The RFC 9457 response for a problem."""
+    """The RFC 9457 response for a problem; for a browser asking for a page (not the API),
+    the same as an HTML page."""
+    if not request.path.startswith(_API_PREFIXES) and wants_html():
+        page = render_error_page(problem.status, PROBLEMS[problem.code][1], problem.detail)
+        page.headers.update(problem.headers)
+        return page
     body = {"type": problem_type(problem.code), "title": PROBLEMS[problem.code][1],
             "status": problem.status, "detail": problem.detail, "code": problem.code,
             **problem.extra}

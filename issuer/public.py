@@ -10,7 +10,7 @@ import hashlib
 from importlib import metadata
 from typing import Any, Final
 
-from flask import Blueprint, Response, json, request
+from flask import Blueprint, Response, json, render_template, request
 from sqlalchemy import select
 
 from issuer.achievements import achievement_document
@@ -21,6 +21,7 @@ from issuer.models import AchievementRecord, IdentifierMethod, ImageRecord, Prov
 from issuer.problems import PROBLEMS, ApiProblem
 from issuer.providers import find_provider, provider_profile, published_keys
 from issuer.status_lists import find_status_list, needs_refresh, refresh_status_list
+from verifier.web import wants_html
 
 __all__ = ["public"]
 
@@ -56,7 +57,12 @@ def _provider(slug: str) -> ProviderRecord:
 
 @public.get("/")
 def index() -> Response:
-    """What this service is, and where to start."""
+    """What this service is, and where to start (a page for browsers)."""
+    if wants_html():
+        response = Response(render_template("home.html", title="microbadges"),
+                            mimetype="text/html")
+        response.headers["Vary"] = "Accept"
+        return response
     base = issuer_context().base_url
     return _json({"name": "microbadges issuer service",
                   "version": metadata.version("microbadges"),

@@ -24,13 +24,18 @@ from issuer.errors import NotFoundError
 from issuer.identity import build_did_document, build_profile_document
 from issuer.models import IdentifierMethod, ProviderRecord
 from issuer.providers import find_provider, provider_profile, published_keys
+from issuer.sharing import find_shared
 from issuer.status_lists import find_status_list, needs_refresh, refresh_status_list
 from keys.errors import ResolutionError
 from keys.resolution import DocumentFetcher
-from verifier.fetch import ChainedDocumentFetcher, HttpsDocumentFetcher
+from verifier.fetch import ChainedDocumentFetcher, HttpsDocumentFetcher, fetch_bytes
 from verifier.verify import VerifierOptions
 
-__all__ = ["OwnDocumentFetcher", "verifier_options"]
+__all__ = ["OwnDocumentFetcher", "fetch_credential", "verifier_options"]
+
+# The routes of `issuer.credential_pages` that answer with a credential.
+_CREDENTIAL_ROUTES: Final = frozenset({"credential_pages.page",
+                                       "credential_pages.credential_file"})
 
 
 def _profile_document(session: Session, provider: ProviderRecord,
@@ -127,3 +132,24 @@ def verifier_options() -> Iterator[VerifierOptions]:
         remote = HttpsDocumentFetcher(cache=context.response_cache)
         fetcher = ChainedDocumentFetcher([own, _ForeignDocumentFetcher(own, remote)])
         yield VerifierOptions(clock=context.clock, fetcher=fetcher)
+
+
+def fetch_credential(url: str) -> bytes:
+    """The credential at `url` for the verification page: a badge page of this service
+    from the database (its owner may have hidden it), any other URL over the network with
+    the fetcher's protections (public addresses only). Raises ResolutionError."""
+    context = issuer_context()
+    with context.sessions() as session:
+        own = OwnDocumentFetcher(session, context.base_url)
+        if not own.owns(url):
+            return fetch_bytes(url)
+        try:
+            endpoint, arguments = current_app.url_map.bind("").match(
+                urlsplit(url).path, method="GET")
+        except (HTTPException, RequestRedirect):
+            endpoint, arguments = "", {}
+        record = (find_shared(session, arguments["token"])
+                  if endpoint in _CREDENTIAL_ROUTES else None)
+        if record is None or record.hidden_at is not None:
+            raise ResolutionError(f"{url} is not a badge page of this service")
+        return record.document.encode("utf-8")

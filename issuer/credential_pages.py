@@ -1,0 +1,249 @@
+"""The learner's page of an award, at its capability link, and what it offers.
+
+    /badges/<token>                     the page (HTML), or the exact signed credential
+                                        (Accept: application/vc+ld+json, ld+json or json)
+    /badges/<token>/credential.json     the credential, to download
+    /badges/<token>/badge.png|.svg      the badge image with the credential baked in
+    /badges/<token>/qr.png|.svg         a QR code of the page's URL
+    /badges/<token>/manage/<secret>     the learner's private page: hide or show the page
+
+The status shown is the verifier's, computed on every view (status lists come from the
+database). While the learner hides the page, every URL of it but the management page
+answers 404; the credential itself still verifies wherever it is shown. The page names
+its token in the URL, so it sends no Referer to the links it holds.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import unicodedata
+from typing import Any, Final
+
+import qrcode
+import qrcode.constants
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from qrcode.image.pure import PyPNGImage
+from qrcode.image.svg import SvgPathImage
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from badges.baking import bake_png, bake_svg
+from issuer.app import db_session, issuer_context
+from issuer.identity import profile_path
+from issuer.images import badge_images
+from issuer.models import CredentialRecord, CredentialState, ProviderRecord
+from issuer.problems import ApiProblem
+from issuer.sharing import (
+    find_shared,
+    linkedin_url,
+    manage_url,
+    page_url,
+    valid_manage_token,
+)
+from issuer.verification import verifier_options
+from verifier.summary import check_label, summarize, verdict
+from verifier.verify import verify_credential
+
+__all__ = ["credential_pages"]
+
+credential_pages = Blueprint("credential_pages", __name__)
+
+_HTML: Final = "text/html"
+_CREDENTIAL_TYPES: Final = ("application/vc+ld+json", "application/ld+json",
+                            "application/json")
+_PAGE_HEADERS: Final = {
+    "Cache-Control": "private, no-cache",
+    "Referrer-Policy": "no-referrer",  # the URL is the secret
+    "X-Robots-Tag": "noindex",
+    "Vary": "Accept",
+}
+_STATUS_WORDS: Final = {"passed": "Passed", "failed": "Failed", "error": "Could not check",
+                        "skipped": "Not checked"}
+
+
+def _not_found() -> ApiProblem:
+    return ApiProblem("not_found", "There is no badge page at this address, or its owner "
+                      "has hidden it.")
+
+
+def _shown(token: str) -> CredentialRecord:
+    """The award of a page that is not hidden. Raises ApiProblem 404."""
+    record = find_shared(db_session(), token)
+    if record is None or record.hidden_at is not None:
+        raise _not_found()
+    return record
+
+
+def _with_page_headers(response: BaseResponse) -> BaseResponse:
+    for name, value in _PAGE_HEADERS.items():
+        response.headers[name] = value
+    return response
+
+
+def _file_name(record: CredentialRecord, extension: str) -> str:
+    """An ASCII file name from the microbadge name: `Battery-safety.png`."""
+    name = json.loads(record.document).get("name") or "badge"
+    ascii_name = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-")[:60] or "badge"
+    return f"{stem}.{extension}"
+
+
+def _download(body: bytes, mimetype: str, file_name: str, *, attachment: bool) -> BaseResponse:
+    response = Response(body, mimetype=mimetype)
+    disposition = "attachment" if attachment else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{file_name}"'
+    return _with_page_headers(response)
+
+
+def _credential_response(record: CredentialRecord, media_type: str) -> BaseResponse:
+    """The exact signed credential, byte for byte."""
+    response = Response(record.document.encode("utf-8"), mimetype=media_type)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return _with_page_headers(response)
+
+
+@credential_pages.get("/badges/<token>")
+def page(token: str) -> BaseResponse:
+    """The badge page, or the signed credential for a client that asks for JSON."""
+    record = _shown(token)
+    best = request.accept_mimetypes.best_match([_HTML, *_CREDENTIAL_TYPES])
+    if best in _CREDENTIAL_TYPES:
+        return _credential_response(record, best or _CREDENTIAL_TYPES[0])
+    context = issuer_context()
+    with verifier_options() as options:
+        report = verify_credential(record.document, options)
+    credential = json.loads(record.document)
+    summary = summarize(credential)
+    provider = db_session().get(ProviderRecord, record.provider_id)
+    url = page_url(context.base_url, token)
+    linkedin = linkedin_url(
+        name=summary.name,
+        organization_id=provider.linkedin_organization_id if provider else None,
+        organization_name=summary.issuer_name or (provider.name if provider else ""),
+        issued=record.issued_at, expires=record.valid_until, credential_url=url,
+        credential_id=record.credential_id)
+    body = render_template(
+        "credential.html", title=summary.name, summary=summary, report=report,
+        verdict=verdict(report), learner_name=record.learner_name, page_url=url,
+        linkedin_url=linkedin, token=token, replacement=_replacement(record),
+        check_label=check_label, status_words=_STATUS_WORDS,
+        image_url=url + "/badge.png",
+        badge_image=url_for("credential_pages.baked_png", token=token),
+        issuer_link=(provider.url if provider and provider.url
+                     else context.base_url + profile_path(provider.slug) if provider
+                     else None))
+    return _with_page_headers(Response(body, mimetype=_HTML))
+
+
+def _replacement(record: CredentialRecord) -> str | None:
+    """The page of the credential that superseded this one, when it is shown."""
+    if record.state != CredentialState.SUPERSEDED or record.replaced_by_id is None:
+        return None
+    newer = db_session().scalar(select(CredentialRecord).where(
+        CredentialRecord.id == record.replaced_by_id))
+    if newer is None or newer.share_token is None or newer.hidden_at is not None:
+        return None
+    return page_url(issuer_context().base_url, newer.share_token)
+
+
+@credential_pages.get("/badges/<token>/credential.json")
+def credential_file(token: str) -> BaseResponse:
+    """The signed credential as a file to keep or hand to a wallet."""
+    record = _shown(token)
+    return _download(record.document.encode("utf-8"), "application/vc+ld+json",
+                     _file_name(record, "json"), attachment=True)
+
+
+def _baked(record: CredentialRecord) -> tuple[bytes, bytes]:
+    achievement = record.achievement
+    name = json.loads(record.document).get("name") or "Badge"
+    return badge_images(achievement.image if achievement else None, str(name))
+
+
+@credential_pages.get("/badges/<token>/badge.png")
+def baked_png(token: str) -> BaseResponse:
+    """The badge PNG with the credential in its `openbadgecredential` iTXt chunk."""
+    record = _shown(token)
+    png, _ = _baked(record)
+    return _download(bake_png(png, record.document), "image/png", _file_name(record, "png"),
+                     attachment="download" in request.args)
+
+
+@credential_pages.get("/badges/<token>/badge.svg")
+def baked_svg(token: str) -> BaseResponse:
+    """The badge SVG with the credential in its `<openbadges:credential>` element."""
+    record = _shown(token)
+    _, svg = _baked(record)
+    response = _download(bake_svg(svg, record.document), "image/svg+xml",
+                         _file_name(record, "svg"), attachment="download" in request.args)
+    # An SVG opened on its own is a document: nothing in it may run.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox")
+    return response
+
+
+def _qr(token: str) -> qrcode.QRCode[Any]:
+    _shown(token)
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8,
+                         border=4)
+    code.add_data(page_url(issuer_context().base_url, token))
+    code.make(fit=True)
+    return code
+
+
+@credential_pages.get("/badges/<token>/qr.png")
+def qr_png(token: str) -> BaseResponse:
+    """A QR code of the page URL, PNG."""
+    out = io.BytesIO()
+    _qr(token).make_image(image_factory=PyPNGImage).save(out)
+    return _download(out.getvalue(), "image/png", "badge-qr.png",
+                     attachment="download" in request.args)
+
+
+@credential_pages.get("/badges/<token>/qr.svg")
+def qr_svg(token: str) -> BaseResponse:
+    """A QR code of the page URL, SVG."""
+    out = io.BytesIO()
+    _qr(token).make_image(image_factory=SvgPathImage).save(out)
+    return _download(out.getvalue(), "image/svg+xml", "badge-qr.svg",
+                     attachment="download" in request.args)
+
+
+def _managed(token: str, secret: str) -> CredentialRecord:
+    """The award of a page whose management link this is. Raises ApiProblem 404."""
+    record = find_shared(db_session(), token)
+    if record is None or not valid_manage_token(issuer_context().vault, token, secret):
+        raise _not_found()
+    return record
+
+
+@credential_pages.get("/badges/<token>/manage/<secret>")
+def manage(token: str, secret: str) -> BaseResponse:
+    """The learner's private page: is the badge page shown, and a button to change it."""
+    record = _managed(token, secret)
+    context = issuer_context()
+    body = render_template(
+        "manage.html", title="Your badge page", record=record,
+        name=json.loads(record.document).get("name") or "your badge",
+        page_url=page_url(context.base_url, token),
+        manage_url=manage_url(context.base_url, context.vault, token),
+        done=request.args.get("done"))
+    return _with_page_headers(Response(body, mimetype=_HTML))
+
+
+@credential_pages.post("/badges/<token>/manage/<secret>")
+def change_visibility(token: str, secret: str) -> BaseResponse:
+    """Hide the page (`action=hide`) or show it again (`action=show`)."""
+    record = _managed(token, secret)
+    action = request.form.get("action")
+    if action not in ("hide", "show"):
+        raise ApiProblem("invalid_request", "action must be hide or show")
+    if action == "hide" and record.hidden_at is None:
+        record.hidden_at = issuer_context().clock()
+    elif action == "show":
+        record.hidden_at = None
+    db_session().commit()
+    return _with_page_headers(redirect(
+        url_for("credential_pages.manage", token=token, secret=secret, done=action), 303))

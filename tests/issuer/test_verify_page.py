@@ -1,0 +1,153 @@
+"""The verification page of the issuer service, without JavaScript: paste JSON or a JWT,
+upload a JSON file or a baked PNG/SVG, or give a credential URL; the verdict in plain words
+and every check. Runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.datastructures import FileStorage
+
+from badges.baking import bake_png
+from issuer.images import default_emblem
+from tests.issuer.api_setup import Tenant, award, create_achievement, create_tenant, operator_token
+from tests.issuer.support import BASE_URL
+
+
+@pytest.fixture
+def tenant(app: Flask, client: FlaskClient) -> Tenant:
+    return create_tenant(client, operator_token(app, client), "alpha")
+
+
+@pytest.fixture
+def view(client: FlaskClient, tenant: Tenant) -> dict[str, Any]:
+    return award(client, tenant, create_achievement(client, tenant)["id"])
+
+
+def _page(view: dict[str, Any]) -> str:
+    return str(view["pageUrl"]).removeprefix(BASE_URL)
+
+
+def _verdict(html: str) -> str:
+    match = re.search(r'class="verdict-title" id="verdict-title">([^<]+)<', html)
+    assert match, html
+    return match.group(1)
+
+
+def _check(html: str, check: str) -> str:
+    match = re.search(rf'<tr class="check-([a-z]+)" data-check="{check}">', html)
+    assert match, check
+    return match.group(1)
+
+
+def _post(client: FlaskClient, **form: Any) -> tuple[int, str]:
+    response = client.post("/verify", data=form, content_type="multipart/form-data")
+    return response.status_code, response.get_data(as_text=True)
+
+
+def test_the_form_works_without_javascript(client: FlaskClient) -> None:
+    response = client.get("/verify")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<form method="post" action="/verify" enctype="multipart/form-data"' in html
+    for field in ("file", "credential", "url"):
+        assert f'<label for="{field}">' in html
+        assert f'id="{field}" name="{field}"' in html
+    assert "<script" not in html
+
+
+def test_a_pasted_credential_is_verified(client: FlaskClient, view: dict[str, Any]) -> None:
+    status, html = _post(client, credential=json.dumps(view["credential"]))
+    assert status == 200
+    assert _verdict(html) == "Verified"
+    for check in ("parse", "structure", "schema", "jsonld", "proof", "issuer", "validity",
+                  "status"):
+        assert _check(html, check) == "passed", check
+    assert "High-voltage battery safety" in html
+    assert "Alpha Academy" in html
+
+
+@pytest.mark.parametrize("suffix", ["/badge.png", "/badge.svg", "/credential.json"])
+def test_an_uploaded_file_is_verified(client: FlaskClient, view: dict[str, Any],
+                                      suffix: str) -> None:
+    data = client.get(_page(view) + suffix).get_data()
+    status, html = _post(client, file=FileStorage(stream=io.BytesIO(data),
+                                                   filename="badge" + suffix[-4:]))
+    assert status == 200
+    assert _verdict(html) == "Verified"
+
+
+def test_a_tampered_badge_shows_the_failing_check(client: FlaskClient,
+                                                  view: dict[str, Any]) -> None:
+    credential = json.loads(json.dumps(view["credential"]))
+    credential["credentialSubject"]["achievement"]["name"] = "Master of everything"
+    baked = bake_png(default_emblem(), json.dumps(credential))
+    status, html = _post(client, file=FileStorage(stream=io.BytesIO(baked),
+                                                   filename="badge.png"))
+    assert status == 200
+    assert _verdict(html) == "Not verified"
+    assert _check(html, "proof") == "failed"
+    assert "Failed check: Signature (unaltered since signing)" in html
+
+
+def test_a_link_to_a_badge_page_is_verified(client: FlaskClient, view: dict[str, Any]) -> None:
+    status, html = _post(client, url=view["pageUrl"])
+    assert status == 200
+    assert _verdict(html) == "Verified"
+
+
+def test_a_revoked_badge_says_revoked(client: FlaskClient, tenant: Tenant,
+                                      view: dict[str, Any]) -> None:
+    uuid = view["id"].removeprefix("urn:uuid:")
+    assert client.post(f"/api/v1/credentials/{uuid}/revoke", headers=tenant.headers,
+                       json={"reason": "fraud"}).status_code == 200
+    status, html = _post(client, credential=json.dumps(view["credential"]))
+    assert status == 200
+    assert _verdict(html) == "Revoked"
+    assert _check(html, "status") == "failed"
+    assert "fraud" not in html
+
+
+@pytest.mark.parametrize(("form", "message"), [
+    ({}, "paste a credential, choose a file or enter a URL"),
+    ({"credential": "{}", "url": "https://example.org/badge"}, "give one credential at a time"),
+    ({"url": "ftp://example.org/badge"}, "the URL must start with https://"),
+    # The same protections as status lists: no internal addresses.
+    ({"url": "https://127.0.0.1/badge"}, "could not fetch the credential"),
+    ({"url": "http://10.0.0.1/badge"}, "could not fetch the credential"),
+    ({"url": BASE_URL + "/badges/" + "A" * 27}, "is not a badge page of this service"),
+    ({"url": BASE_URL + "/frameworks"}, "is not a badge page of this service"),
+])
+def test_an_unusable_form_says_why(client: FlaskClient, form: dict[str, str],
+                                   message: str) -> None:
+    status, html = _post(client, **form)
+    assert status == 400
+    assert message in html
+    assert 'role="alert"' in html
+
+
+def test_a_hidden_page_is_not_fetched(client: FlaskClient, view: dict[str, Any]) -> None:
+    assert client.post(str(view["manageUrl"]).removeprefix(BASE_URL),
+                       data={"action": "hide"}).status_code == 303
+    status, html = _post(client, url=view["pageUrl"])
+    assert status == 400
+    assert "is not a badge page of this service" in html
+
+
+@pytest.mark.parametrize(("credential", "message"), [
+    ("not json", "malformed JSON"),
+    ("eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e319.c2lnbmF0dXJl", "VC-JWT"),
+    ('{"@context": []}', "Not verified"),
+])
+def test_what_is_not_a_credential_is_explained(client: FlaskClient, credential: str,
+                                               message: str) -> None:
+    status, html = _post(client, credential=credential)
+    assert status == 200
+    assert _verdict(html) == "Not verified"
+    assert message in html

@@ -1,0 +1,206 @@
+"""The verification page and what every microbadges page shares: the layout, the
+stylesheet, the security headers and the HTML error page.
+
+`verification_pages(options, fetch)` is a Flask blueprint (name `web`): `/verify` (paste
+JSON or a JWT, upload a JSON file or a baked PNG/SVG, or give a credential URL) and the
+shared assets under `/static`. The host application supplies how to verify (`options`: a
+context manager giving VerifierOptions) and how to fetch a credential URL (`fetch`), so the
+issuer service can answer its own URLs from its database while `create_app()` here is a
+stand-alone verifier that fetches with the HTTPS fetcher's protections. The page works
+without JavaScript.
+
+The blueprint never imports the issuer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
+from typing import Final
+
+from flask import Blueprint, Flask, Response, render_template, request
+from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import HTTPException
+
+from badges.json_document import MAX_DOCUMENT_BYTES
+from keys.errors import ResolutionError
+from keys.resolution import DocumentFetcher
+from verifier.fetch import HttpsDocumentFetcher, fetch_bytes
+from verifier.http_cache import ResponseCache
+from verifier.report import CheckStatus, VerificationReport
+from verifier.summary import check_label, summarize, verdict
+from verifier.verify import Clock, VerifierOptions, system_clock, verify_credential
+
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "CredentialFetcher",
+    "OptionsFactory",
+    "create_app",
+    "install_page_defaults",
+    "render_error_page",
+    "verification_pages",
+    "wants_html",
+]
+
+OptionsFactory = Callable[[], AbstractContextManager[VerifierOptions]]
+CredentialFetcher = Callable[[str], bytes]  # raises ResolutionError
+
+# Every asset is this service's own; images may also be data: URIs or https badge images
+# of other issuers (shown on the verification page). No inline script or style anywhere.
+CONTENT_SECURITY_POLICY: Final = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+_HEADERS: Final = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+_STATUS_WORDS: Final = {CheckStatus.PASSED: "Passed", CheckStatus.FAILED: "Failed",
+                        CheckStatus.ERROR: "Could not check",
+                        CheckStatus.SKIPPED: "Not checked"}
+_HTML: Final = "text/html"
+
+
+def _date(value: datetime | None) -> str:
+    """A date people read: 2 December 2026."""
+    return "" if value is None else f"{value.day} {value:%B %Y}"
+
+
+def install_page_defaults(app: Flask, links: Sequence[tuple[str, str]]) -> None:
+    """Give `app` the shared page setup: the security headers on every response (the
+    Content-Security-Policy on those without one of their own), the site navigation
+    (`links`: label, endpoint) and the `date` filter of the templates."""
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        for name, value in _HEADERS.items():
+            response.headers.setdefault(name, value)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+    @app.context_processor
+    def _site() -> dict[str, object]:
+        return {"site_links": links}
+
+    app.add_template_filter(_date, "date")
+
+
+def wants_html() -> bool:
+    """Whether the client prefers an HTML page to a JSON document (browsers)."""
+    best = request.accept_mimetypes.best_match(
+        ["application/problem+json", "application/json", _HTML])
+    return best == _HTML and request.accept_mimetypes[_HTML] > request.accept_mimetypes[
+        "application/json"]
+
+
+def render_error_page(status: int, title: str, detail: str) -> Response:
+    """The HTML error page (what browsers get instead of problem+json)."""
+    return Response(render_template("error.html", title=title, detail=detail, status=status),
+                    status=status, mimetype=_HTML)
+
+
+class _InputError(ValueError):
+    """The form was not filled in usably; the message says how."""
+
+
+def _uploaded(upload: FileStorage | None) -> bytes | None:
+    if upload is None or not upload.filename:
+        return None
+    data: bytes = upload.read(MAX_DOCUMENT_BYTES + 1)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise _InputError(f"the file is larger than {MAX_DOCUMENT_BYTES // 1024} KiB")
+    if not data:
+        raise _InputError("the file is empty")
+    return data
+
+
+def _submitted(fetch: CredentialFetcher) -> tuple[bytes | str, str]:
+    """The credential the form gives, and how it was given. Raises _InputError."""
+    pasted = request.form.get("credential", "").strip()
+    url = request.form.get("url", "").strip()
+    upload = _uploaded(request.files.get("file"))
+    given = [name for name, value in (("pasted", pasted), ("file", upload), ("url", url))
+             if value]
+    if not given:
+        raise _InputError("paste a credential, choose a file or enter a URL")
+    if len(given) > 1:
+        raise _InputError("give one credential at a time: paste it, choose a file or enter "
+                          "a URL")
+    if upload is not None:
+        return upload, "file"
+    if pasted:
+        return pasted, "pasted"
+    if not url.lower().startswith(("https://", "http://")):
+        raise _InputError("the URL must start with https://")
+    try:
+        return fetch(url), "url"
+    except ResolutionError as error:
+        raise _InputError(f"could not fetch the credential: {error}") from None
+
+
+def verification_pages(options: OptionsFactory, fetch: CredentialFetcher) -> Blueprint:
+    """The `/verify` page and the shared templates and static files."""
+    pages = Blueprint("web", __name__, template_folder="templates", static_folder="static",
+                      static_url_path="/static")
+
+    @pages.get("/verify")
+    def verify_form() -> str:
+        return render_template("verify.html", title="Verify a badge")
+
+    @pages.post("/verify")
+    def verify_submitted() -> tuple[str, int]:
+        try:
+            data, source = _submitted(fetch)
+        except _InputError as error:
+            return render_template("verify.html", title="Verify a badge",
+                                   error=str(error), form=request.form), 400
+        with options() as verifier_options:
+            report = verify_credential(data, verifier_options)
+        return render_report_page(report, source=source), 200
+
+    return pages
+
+
+def render_report_page(report: VerificationReport, *, source: str) -> str:
+    """The verification page showing `report`."""
+    summary = summarize(report.credential) if report.credential is not None else None
+    return render_template(
+        "verify.html", title="Verification result", report=report, summary=summary,
+        verdict=verdict(report), source=source, check_label=check_label,
+        status_words=_STATUS_WORDS)
+
+
+def create_app(*, allow_private_network: bool = False,
+               fetcher: DocumentFetcher | None = None, clock: Clock = system_clock) -> Flask:
+    """A stand-alone verification page (no issuer): credentials and the documents they name
+    are fetched with the HTTPS fetcher's protections (its responses cached as allowed),
+    unless `fetcher` supplies the documents."""
+    app = Flask(__name__, static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = 2 * MAX_DOCUMENT_BYTES
+    documents = fetcher or HttpsDocumentFetcher(allow_private_network=allow_private_network,
+                                                cache=ResponseCache())
+
+    @contextmanager
+    def options() -> Iterator[VerifierOptions]:
+        yield VerifierOptions(fetcher=documents, clock=clock)
+
+    def fetch(url: str) -> bytes:
+        return fetch_bytes(url, allow_private_network=allow_private_network)
+
+    app.register_blueprint(verification_pages(options, fetch))
+    install_page_defaults(app, [("Verify a badge", "web.verify_form")])
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Response:
+        return render_error_page(error.code or 500, error.name, error.description or "")
+
+    @app.get("/")
+    def _home() -> Response:
+        return Response(status=303, headers={"Location": "/verify"})
+
+    return app
