@@ -15,11 +15,12 @@ its token in the URL, so it sends no Referer to the links it holds.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
 import unicodedata
-from typing import Any, Final
+from typing import Final
 
 import qrcode
 import qrcode.constants
@@ -184,31 +185,33 @@ def baked_svg(token: str) -> BaseResponse:
     return response
 
 
-def _qr(token: str) -> qrcode.QRCode[Any]:
-    _shown(token)
+@functools.lru_cache(maxsize=1024)
+def _qr_image(url: str, kind: str) -> bytes:
+    """The QR code of `url` as PNG or SVG: the same URL gives the same image, so it is drawn
+    once per process (pure-Python drawing takes ~15 ms)."""
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8,
                          border=4)
-    code.add_data(page_url(issuer_context().base_url, token))
+    code.add_data(url)
     code.make(fit=True)
-    return code
+    out = io.BytesIO()
+    code.make_image(image_factory=PyPNGImage if kind == "png" else SvgPathImage).save(out)
+    return out.getvalue()
 
 
 @credential_pages.get("/badges/<token>/qr.png")
 def qr_png(token: str) -> BaseResponse:
     """A QR code of the page URL, PNG."""
-    out = io.BytesIO()
-    _qr(token).make_image(image_factory=PyPNGImage).save(out)
-    return _download(out.getvalue(), "image/png", "badge-qr.png",
-                     attachment="download" in request.args)
+    _shown(token)
+    return _download(_qr_image(page_url(issuer_context().base_url, token), "png"),
+                     "image/png", "badge-qr.png", attachment="download" in request.args)
 
 
 @credential_pages.get("/badges/<token>/qr.svg")
 def qr_svg(token: str) -> BaseResponse:
     """A QR code of the page URL, SVG."""
-    out = io.BytesIO()
-    _qr(token).make_image(image_factory=SvgPathImage).save(out)
-    return _download(out.getvalue(), "image/svg+xml", "badge-qr.svg",
-                     attachment="download" in request.args)
+    _shown(token)
+    return _download(_qr_image(page_url(issuer_context().base_url, token), "svg"),
+                     "image/svg+xml", "badge-qr.svg", attachment="download" in request.args)
 
 
 def _managed(token: str, secret: str) -> CredentialRecord:

@@ -422,3 +422,17 @@ def test_pages_send_the_security_headers(client: FlaskClient, tenant: Tenant) ->
     assert style.status_code == 200
     assert style.mimetype == "text/css"
 
+
+
+def test_the_linkedin_link_names_the_organisation_page_when_known(
+        client: FlaskClient, tenant: Tenant) -> None:
+    assert client.patch("/api/v1/provider", headers=tenant.headers,
+                        json={"linkedinOrganizationId": "2414183"}).status_code == 200
+    view = award(client, tenant, create_achievement(client, tenant)["id"])
+    html = _html(client, _path(view["pageUrl"]))
+    [link] = [attrs["href"] for tag, attrs in _parsed(html).tags
+              if tag == "a" and attrs.get("id") == "linkedin"]
+    query = dict(parse_qsl(urlsplit(link or "").query))
+    assert query["organizationId"] == "2414183"
+    assert "organizationName" not in query
+    assert "expirationYear" not in query  # the microbadge does not expire
