@@ -103,7 +103,7 @@ def _print_start(context: IssuerContext, options: ServerOptions) -> None:
           f"{base}")
     print(f"database: {database_label(settings.database_url)}")
     print("Open:")
-    links = {"service": f"{base}/"}
+    links = {"service": f"{base}/", "verify a badge": f"{base}/verify"}
     if settings.demo:
         links["demo issuer"] = base + profile_path(DEMO_SLUG)
     links |= {"OpenAPI document": base + OPENAPI_PATH, "token endpoint": base + TOKEN_PATH}
