@@ -119,7 +119,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api)
     app.register_blueprint(vc_api)
     install_page_defaults(app, [("Verify a badge", "web.verify_form"),
-                                ("Skills frameworks", "frameworks.index")])
+                                ("Skills frameworks", "frameworks.index")],
+                          https=issuer_context_of(app).settings.origin_is_https)
 
 
 def _check_secret(context: IssuerContext) -> None:
@@ -147,9 +148,14 @@ def _refuse_unprintable_paths() -> None:
         raise ApiProblem("not_found", "no resource has a control character in its path")
 
 
+def issuer_context_of(app: Flask) -> IssuerContext:
+    """The IssuerContext of `app`."""
+    return cast(IssuerContext, app.extensions[_EXTENSION])
+
+
 def issuer_context() -> IssuerContext:
     """The IssuerContext of the current app."""
-    return cast(IssuerContext, current_app.extensions[_EXTENSION])
+    return issuer_context_of(current_app)
 
 
 def db_session() -> Session:

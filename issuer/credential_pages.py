@@ -32,20 +32,19 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from badges.baking import bake_png, bake_svg
 from issuer.app import db_session, issuer_context
-from issuer.identity import profile_path
 from issuer.images import badge_images
 from issuer.models import CredentialRecord, CredentialState, ProviderRecord
 from issuer.problems import ApiProblem
 from issuer.sharing import (
     find_shared,
     linkedin_url,
-    manage_url,
     page_url,
     valid_manage_token,
 )
 from issuer.verification import verifier_options
-from verifier.summary import check_label, summarize, verdict
+from verifier.summary import STATUS_WORDS, check_label, safe_link, summarize, verdict
 from verifier.verify import verify_credential
+from verifier.web import preferred
 
 __all__ = ["credential_pages"]
 
@@ -60,8 +59,6 @@ _PAGE_HEADERS: Final = {
     "X-Robots-Tag": "noindex",
     "Vary": "Accept",
 }
-_STATUS_WORDS: Final = {"passed": "Passed", "failed": "Failed", "error": "Could not check",
-                        "skipped": "Not checked"}
 
 
 def _not_found() -> ApiProblem:
@@ -109,9 +106,9 @@ def _credential_response(record: CredentialRecord, media_type: str) -> BaseRespo
 def page(token: str) -> BaseResponse:
     """The badge page, or the signed credential for a client that asks for JSON."""
     record = _shown(token)
-    best = request.accept_mimetypes.best_match([_HTML, *_CREDENTIAL_TYPES])
-    if best in _CREDENTIAL_TYPES:
-        return _credential_response(record, best or _CREDENTIAL_TYPES[0])
+    best = preferred([_HTML, *_CREDENTIAL_TYPES])
+    if best is not None and best in _CREDENTIAL_TYPES:
+        return _credential_response(record, best)
     context = issuer_context()
     with verifier_options() as options:
         report = verify_credential(record.document, options)
@@ -129,12 +126,10 @@ def page(token: str) -> BaseResponse:
         "credential.html", title=summary.name, summary=summary, report=report,
         verdict=verdict(report), learner_name=record.learner_name, page_url=url,
         linkedin_url=linkedin, token=token, replacement=_replacement(record),
-        check_label=check_label, status_words=_STATUS_WORDS,
+        check_label=check_label, status_words=STATUS_WORDS,
         image_url=url + "/badge.png",
         badge_image=url_for("credential_pages.baked_png", token=token),
-        issuer_link=(provider.url if provider and provider.url
-                     else context.base_url + profile_path(provider.slug) if provider
-                     else None))
+        issuer_link=safe_link(provider.url) if provider else None)
     return _with_page_headers(Response(body, mimetype=_HTML))
 
 
@@ -153,8 +148,10 @@ def _replacement(record: CredentialRecord) -> str | None:
 def credential_file(token: str) -> BaseResponse:
     """The signed credential as a file to keep or hand to a wallet."""
     record = _shown(token)
-    return _download(record.document.encode("utf-8"), "application/vc+ld+json",
-                     _file_name(record, "json"), attachment=True)
+    response = _download(record.document.encode("utf-8"), "application/vc+ld+json",
+                         _file_name(record, "json"), attachment=True)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def _baked(record: CredentialRecord) -> tuple[bytes, bytes]:
@@ -231,7 +228,7 @@ def manage(token: str, secret: str) -> BaseResponse:
         "manage.html", title="Your badge page", record=record,
         name=json.loads(record.document).get("name") or "your badge",
         page_url=page_url(context.base_url, token),
-        manage_url=manage_url(context.base_url, context.vault, token),
+        manage_url=url_for("credential_pages.change_visibility", token=token, secret=secret),
         done=request.args.get("done"))
     return _with_page_headers(Response(body, mimetype=_HTML))
 

@@ -82,9 +82,11 @@ def problem_type(code: str) -> str:
 def problem_response(problem: ApiProblem) -> Response:
     """The RFC 9457 response for a problem; for a browser asking for a page (not the API),
     the same as an HTML page."""
-    if not request.path.startswith(_API_PREFIXES) and wants_html():
+    negotiated = not request.path.startswith(_API_PREFIXES)
+    if negotiated and wants_html():
         page = render_error_page(problem.status, PROBLEMS[problem.code][1], problem.detail)
         page.headers.update(problem.headers)
+        page.headers["Vary"] = "Accept"
         return page
     body = {"type": problem_type(problem.code), "title": PROBLEMS[problem.code][1],
             "status": problem.status, "detail": problem.detail, "code": problem.code,
@@ -92,6 +94,8 @@ def problem_response(problem: ApiProblem) -> Response:
     response = current_app.response_class(json.dumps(body), status=problem.status,
                                           mimetype=PROBLEM_MEDIA_TYPE)
     response.headers.update(problem.headers)
+    if negotiated:
+        response.headers["Vary"] = "Accept"
     return response
 
 

@@ -64,12 +64,15 @@ def index() -> Response:
         response.headers["Vary"] = "Accept"
         return response
     base = issuer_context().base_url
-    return _json({"name": "microbadges issuer service",
-                  "version": metadata.version("microbadges"),
-                  "links": {"openapi": f"{base}/api/v1/openapi.json",
-                            "token": f"{base}/oauth/token",
-                            "jwks": f"{base}/.well-known/jwks.json"}},
-                 cache="no-cache")
+    response = _json({"name": "microbadges issuer service",
+                      "version": metadata.version("microbadges"),
+                      "links": {"openapi": f"{base}/api/v1/openapi.json",
+                                "verify": f"{base}/verify",
+                                "token": f"{base}/oauth/token",
+                                "jwks": f"{base}/.well-known/jwks.json"}},
+                     cache="no-cache")
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 @public.get("/issuers/<slug>")

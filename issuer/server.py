@@ -17,10 +17,12 @@ from typing import Final
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 from sqlalchemy.engine import make_url
 
 from issuer.app import issuer_context
 from issuer.errors import IssuerError
+from issuer.sharing import redact_links
 
 __all__ = ["ServerError", "ServerOptions", "check_server_options", "database_label",
            "run_server", "served_origin"]
@@ -132,6 +134,19 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return self._app
 
 
+class _RedactingLogger(Logger):  # type: ignore[misc]
+    """gunicorn's logger, with the tokens of badge page and management links left out of
+    the access log (they are the links' secrets)."""
+
+    def atoms(self, resp: object, req: object, environ: dict[str, object],
+              request_time: object) -> dict[str, object]:
+        atoms: dict[str, object] = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "f"):  # request line, path, Referer
+            if isinstance(atoms.get(key), str):
+                atoms[key] = redact_links(str(atoms[key]))
+        return atoms
+
+
 def run_server(app: Flask, options: ServerOptions) -> None:
     """Serve `app` until the process is told to stop (SIGTERM, SIGINT); never returns:
     gunicorn ends the process with SystemExit (0 after a clean stop)."""
@@ -145,6 +160,7 @@ def run_server(app: Flask, options: ServerOptions) -> None:
         "certfile": str(options.certfile) if options.certfile else None,
         "keyfile": str(options.keyfile) if options.keyfile else None,
         "accesslog": "-",
+        "logger_class": _RedactingLogger,
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "microbadges",

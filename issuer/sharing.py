@@ -32,12 +32,14 @@ __all__ = [
     "manage_url",
     "new_share_token",
     "page_url",
+    "redact_links",
     "valid_manage_token",
 ]
 
 SHARE_TOKEN_BYTES: Final = 20
 _PURPOSE: Final = "manage credential page"
 _TOKEN: Final = re.compile(r"[A-Za-z0-9_-]{27}")
+_LINK_SECRETS: Final = re.compile(r"(/badges/)[^/?#\s\"]+(?:(/manage/)[^/?#\s\"]+)?")
 
 
 def new_share_token() -> str:
@@ -84,6 +86,13 @@ def linkedin_url(*, name: str, organization_id: str | None, organization_name: s
                    ("expirationMonth", str(expires.month))]
     fields += [("certUrl", credential_url), ("certId", credential_id)]
     return "https://www.linkedin.com/profile/add?" + urlencode(fields, quote_via=quote)
+
+
+def redact_links(text: str) -> str:
+    """`text` (a log line, a path) with the tokens of page and management links replaced
+    by `…`."""
+    return _LINK_SECRETS.sub(lambda match: match.group(1) + "…" + (
+        match.group(2) + "…" if match.group(2) else ""), text)
 
 
 def find_shared(session: Session, share_token: str) -> CredentialRecord | None:

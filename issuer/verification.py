@@ -33,9 +33,11 @@ from verifier.verify import VerifierOptions
 
 __all__ = ["OwnDocumentFetcher", "fetch_credential", "verifier_options"]
 
-# The routes of `issuer.credential_pages` that answer with a credential.
-_CREDENTIAL_ROUTES: Final = frozenset({"credential_pages.page",
-                                       "credential_pages.credential_file"})
+# The routes of `issuer.credential_pages` that answer with the credential (or an image that
+# carries it).
+_CREDENTIAL_ROUTES: Final = frozenset({
+    "credential_pages.page", "credential_pages.credential_file",
+    "credential_pages.baked_png", "credential_pages.baked_svg"})
 
 
 def _profile_document(session: Session, provider: ProviderRecord,
@@ -84,20 +86,29 @@ class OwnDocumentFetcher:
     base_url: str
 
     def owns(self, url: str) -> bool:
-        """Whether `url` is on this service's origin."""
-        parts = urlsplit(url)
-        return f"{parts.scheme}://{parts.netloc}".lower() == self.base_url.lower()
+        """Whether `url` is on this service's origin (False for a malformed URL)."""
+        try:
+            parts = urlsplit(url)
+            origin = f"{parts.scheme}://{parts.netloc}"
+        except ValueError:  # an unclosed IPv6 bracket, …
+            return False
+        return origin.lower() == self.base_url.lower()
 
-    def fetch_json(self, url: str) -> object:
-        """The document at `url`. Raises ResolutionError."""
+    def route(self, url: str) -> tuple[str, Mapping[str, Any]]:
+        """The endpoint and arguments of one of this service's URLs (the public routes
+        define the URL shapes). Raises ResolutionError."""
         if not self.owns(url):
             raise ResolutionError(f"{url} is not on this service")
         try:
-            # The public routes define the URL shapes: match the path against them.
             endpoint, arguments = current_app.url_map.bind("").match(
                 urlsplit(url).path, method="GET")
         except (HTTPException, RequestRedirect):
             raise ResolutionError(f"{url} is not a document of this service") from None
+        return str(endpoint), arguments
+
+    def fetch_json(self, url: str) -> object:
+        """The document at `url`. Raises ResolutionError."""
+        endpoint, arguments = self.route(url)
         builder = _BUILDERS.get(endpoint)
         if builder is None:
             raise ResolutionError(f"{url} is not an issuer document of this service")
@@ -144,9 +155,8 @@ def fetch_credential(url: str) -> bytes:
         if not own.owns(url):
             return fetch_bytes(url)
         try:
-            endpoint, arguments = current_app.url_map.bind("").match(
-                urlsplit(url).path, method="GET")
-        except (HTTPException, RequestRedirect):
+            endpoint, arguments = own.route(url)
+        except ResolutionError:
             endpoint, arguments = "", {}
         record = (find_shared(session, arguments["token"])
                   if endpoint in _CREDENTIAL_ROUTES else None)

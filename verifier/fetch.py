@@ -55,6 +55,12 @@ class _Target:
     path: str
 
 
+class RefusedAddressError(ResolutionError):
+    """The URL's host resolves to an address the fetcher refuses (internal, multicast)."""
+
+    code = "refused_address"
+
+
 def check_fetchable(url: str, *, allow_private_network: bool = False) -> None:
     """Refuse URLs the verifier must not fetch (see `fetch_response`).
 
@@ -85,7 +91,8 @@ def _checked_target(url: str, allow_private_network: bool) -> _Target:
         if problem is None and parts.scheme == "http" and _is_public(address):
             problem = "plain http is fetched only from private-network addresses"
         if problem is not None:
-            raise ResolutionError(f"refusing to fetch {url}: {host} is {address}: {problem}")
+            raise RefusedAddressError(f"refusing to fetch {url}: {host} is {address}: "
+                                      f"{problem}")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return _Target(parts.scheme, host, port, tuple(str(address) for address in addresses),
                    path)

@@ -8,6 +8,7 @@ page of the issuer and the verification page render these same structures.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,12 +22,14 @@ from badges.micro_credential import VOCABULARIES
 from verifier.report import CheckId, CheckResult, CheckStatus, VerificationReport
 
 __all__ = [
+    "STATUS_WORDS",
     "BadgeSummary",
     "Element",
     "Skill",
     "Verdict",
     "VerdictState",
     "check_label",
+    "safe_link",
     "summarize",
     "verdict",
 ]
@@ -36,6 +39,9 @@ __all__ = [
 _ELEMENT_LABELS: Final = {"ext:EQFLevel": "EQF level", "ext:CreditSystem": "Workload",
                           **{v.target_type: v.element.capitalize()
                              for v in VOCABULARIES.values()}}
+STATUS_WORDS: Final = {CheckStatus.PASSED: "Passed", CheckStatus.FAILED: "Failed",
+                        CheckStatus.ERROR: "Could not check",
+                        CheckStatus.SKIPPED: "Not checked"}
 _CHECK_LABELS: Final = {
     CheckId.PARSE: "Readable credential",
     CheckId.STRUCTURE: "Structure of a verifiable credential",
@@ -98,7 +104,7 @@ def _text(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def _link(value: object) -> str | None:
+def safe_link(value: object) -> str | None:
     """A URL a page may link to: http(s) only (never javascript:, data: …)."""
     text = _text(value)
     if text is not None and is_uri(text) and text.lower().startswith(("https://", "http://")):
@@ -116,6 +122,17 @@ def _date(value: object) -> datetime | None:
         return None
 
 
+def _number(value: object) -> str | None:
+    """A finite number as people write it (2, 2.5), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        return None
+    return f"{number:g}" if math.isfinite(number) else None
+
+
 def _mapping(value: object) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
@@ -123,10 +140,10 @@ def _mapping(value: object) -> Mapping[str, Any]:
 def _image(achievement: Mapping[str, Any]) -> tuple[str | None, str | None]:
     image = achievement.get("image")
     if isinstance(image, str):
-        return _link(image) or _data_image(image), None
+        return safe_link(image) or _data_image(image), None
     image = _mapping(image)
     url = image.get("id")
-    return _link(url) or _data_image(url), _text(image.get("caption"))
+    return safe_link(url) or _data_image(url), _text(image.get("caption"))
 
 
 def _data_image(value: object) -> str | None:
@@ -151,12 +168,13 @@ def _alignments(achievement: Mapping[str, Any]) -> tuple[tuple[Skill, ...],
         name = _text(alignment.get("targetName"))
         if name is None:
             continue
-        url = _link(alignment.get("targetUrl"))
+        url = safe_link(alignment.get("targetUrl"))
         description = _text(alignment.get("targetDescription"))
         framework = _text(alignment.get("targetFramework"))
-        label = _ELEMENT_LABELS.get(alignment.get("targetType"))  # type: ignore[arg-type]
+        target_type = _text(alignment.get("targetType"))
+        label = _ELEMENT_LABELS.get(target_type) if target_type is not None else None
         if label is not None:
-            value = description if alignment.get("targetType") == "ext:CreditSystem" else None
+            value = description if target_type == "ext:CreditSystem" else None
             elements.append(Element(label=label, value=value or name, url=url,
                                     detail=framework))
             continue
@@ -196,10 +214,10 @@ def summarize(credential: Mapping[str, Any]) -> BadgeSummary:
         criteria=_text(_mapping(achievement.get("criteria")).get("narrative")),
         image_url=image_url,
         image_alt=caption or f"Badge image of {name}",
-        achievement_url=_link(achievement.get("id")),
+        achievement_url=safe_link(achievement.get("id")),
         achievement_type=_text(achievement.get("achievementType")),
         issuer_name=_text(issuer_map.get("name")),
-        issuer_url=_link(issuer_map.get("url")) or _link(issuer_id),
+        issuer_url=safe_link(issuer_map.get("url")) or safe_link(issuer_id),
         issuer_id=issuer_id,
         valid_from=_date(credential.get("validFrom")) or _date(credential.get("issuanceDate")),
         valid_until=(_date(credential.get("validUntil"))
@@ -207,8 +225,7 @@ def summarize(credential: Mapping[str, Any]) -> BadgeSummary:
         awarded=_date(credential.get("awardedDate")),
         skills=skills,
         elements=elements,
-        credits=(f"{credits:g}" if isinstance(credits, int | float)
-                 and not isinstance(credits, bool) else None),
+        credits=_number(credits),
         results=_results(subject),
     )
 
@@ -239,10 +256,7 @@ def verdict(report: VerificationReport) -> Verdict:
     """What a person should conclude from `report`."""
     problem = report.first_problem
     if report.verified:
-        return Verdict(VerdictState.VERIFIED, "Verified",
-                       "The signature is valid, the issuer controls the signing key, the "
-                       "credential is within its validity period and it is not revoked.",
-                       None)
+        return Verdict(VerdictState.VERIFIED, "Verified", _verified_explanation(report), None)
     validity = report.check(CheckId.VALIDITY)
     status = report.check(CheckId.STATUS)
     proof_ok = report.check(CheckId.PROOF).status is CheckStatus.PASSED
@@ -270,6 +284,20 @@ def verdict(report: VerificationReport) -> Verdict:
     return Verdict(VerdictState.NOT_VERIFIED, "Not verified",
                    "This credential could not be verified: it may have been altered, or it "
                    f"was not signed by the issuer it names.{reason}", failing)
+
+
+def _verified_explanation(report: VerificationReport) -> str:
+    """What a verified report established, naming what was not checked."""
+    said = ["The signature is valid and the credential is within its validity period."]
+    if report.check(CheckId.ISSUER).status is CheckStatus.PASSED:
+        said.append("The issuer controls the signing key.")
+    else:
+        said.append("Who controls the signing key could not be checked.")
+    if report.check(CheckId.STATUS).status is CheckStatus.PASSED:
+        said.append("The issuer has not revoked or suspended it.")
+    else:
+        said.append("It carries no revocation status, so revocation cannot be checked.")
+    return " ".join(said)
 
 
 def check_label(check_id: CheckId) -> str:

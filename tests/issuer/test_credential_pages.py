@@ -436,3 +436,29 @@ def test_the_linkedin_link_names_the_organisation_page_when_known(
     assert query["organizationId"] == "2414183"
     assert "organizationName" not in query
     assert "expirationYear" not in query  # the microbadge does not expire
+
+
+@pytest.mark.parametrize("accept", [
+    'application/ld+json; profile="https://www.w3.org/ns/credentials/v2"',
+    "application/json; charset=utf-8", "application/*", "application/json;q=0.9, text/html;q=0.5"])
+def test_accept_headers_with_parameters_and_ranges(client: FlaskClient, tenant: Tenant,
+                                                   accept: str) -> None:
+    view = award(client, tenant, create_achievement(client, tenant)["id"])
+    response = client.get(_path(view["pageUrl"]), headers={"Accept": accept})
+    assert response.mimetype != "text/html", accept
+    assert json.loads(response.get_data()) == view["credential"]
+    hidden = client.get(_path(view["pageUrl"]) + "x", headers={"Accept": accept})
+    assert hidden.mimetype == "application/problem+json"
+    assert hidden.headers["Vary"] == "Accept"
+
+
+def test_the_management_form_posts_to_this_origin_and_https_pages_send_hsts(
+        client: FlaskClient, tenant: Tenant) -> None:
+    view = award(client, tenant, create_achievement(client, tenant)["id"])
+    html = _html(client, _path(view["manageUrl"]))
+    [action] = [attrs["action"] for tag, attrs in _parsed(html).tags if tag == "form"]
+    assert action == _path(view["manageUrl"])  # relative: form-action 'self' allows it
+    response = client.get(_path(view["pageUrl"]))
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert client.get(_path(view["pageUrl"]) + "/credential.json").headers[
+        "Access-Control-Allow-Origin"] == "*"

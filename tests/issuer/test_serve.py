@@ -157,6 +157,9 @@ def test_serve_prints_the_urls_and_a_working_demo_client(tmp_path: Path) -> None
         assert provider["slug"] == "demo-academy"
         operator_secret = server.client_secret("mb_demo_operator")
         assert server.token("mb_demo_operator", operator_secret)["scope"] == "providers figures"
+        page_token, manage_token = "P" * 27, "M" * 43
+        status, _ = server.get(f"/badges/{page_token}/manage/{manage_token}")
+        assert status == 404
 
     # The secrets were printed once, in the start-up banner, and nowhere else.
     output = server.stdout.read_text("utf-8")
@@ -164,6 +167,10 @@ def test_serve_prints_the_urls_and_a_working_demo_client(tmp_path: Path) -> None
     assert output.count(secret) == 1
     assert secret not in errors
     assert '"GET /api/v1/provider HTTP/1.1" 200' in output  # the access log is on stdout
+    # Capability links leave their secrets out of the log.
+    assert '"GET /badges/…/manage/… HTTP/1.1" 404' in output
+    assert page_token not in output
+    assert manage_token not in output
 
 
 def test_a_restart_prints_the_same_demo_secret_and_seeds_nothing_twice(tmp_path: Path) -> None:

@@ -151,3 +151,36 @@ def test_what_is_not_a_credential_is_explained(client: FlaskClient, credential: 
     assert status == 200
     assert _verdict(html) == "Not verified"
     assert message in html
+
+
+def test_malformed_urls_and_refused_addresses_say_little(client: FlaskClient) -> None:
+    status, html = _post(client, url="https://[abc/x")
+    assert status == 400
+    assert "could not fetch the credential" in html
+    status, html = _post(client, url="https://127.0.0.1/badge")
+    assert status == 400
+    assert "only public internet addresses are fetched" in html
+    assert "127.0.0.1 is" not in html  # what a host resolves to is not told
+
+
+@pytest.mark.parametrize("suffix", ["/badge.png", "/badge.svg", "/credential.json"])
+def test_links_to_the_pages_downloads_verify(client: FlaskClient, view: dict[str, Any],
+                                             suffix: str) -> None:
+    status, html = _post(client, url=view["pageUrl"] + suffix)
+    assert status == 200
+    assert _verdict(html) == "Verified"
+
+
+def test_a_credential_as_large_as_the_verifier_reads_can_be_pasted(
+        client: FlaskClient, view: dict[str, Any]) -> None:
+    """Larger than Flask's default form limit (500 kB) and the service's request limit:
+    still verified; beyond what the verifier reads, the form says so."""
+    credential = dict(view["credential"])
+    credential["padding"] = "x" * 1_500_000  # an undefined term: fails the JSON-LD check
+    status, html = _post(client, credential=json.dumps(credential))
+    assert status == 200
+    assert _check(html, "parse") == "passed"
+    assert _check(html, "jsonld") == "failed"
+    status, html = _post(client, credential="x" * (3 * 1024 * 1024))
+    assert status == 413
+    assert "the credential is larger than 2048 KiB" in html

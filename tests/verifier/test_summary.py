@@ -102,3 +102,19 @@ def test_any_json_summarizes_without_raising(credential: dict[str, Any]) -> None
     for link in (summary.issuer_url, summary.achievement_url,
                  *(skill.url for skill in summary.skills)):
         assert link is None or link.startswith(("https://", "http://"))
+
+
+def test_members_of_the_wrong_type_are_left_out() -> None:
+    odd: dict[str, Any] = {"credentialSubject": [{"achievement": {
+        "name": ["not", "a", "string"], "creditsAvailable": 10 ** 400,
+        "alignment": [{"targetName": "X", "targetType": ["ext:EQFLevel"]},
+                      {"targetName": "Y", "targetType": {"a": 1}}, "text", 7],
+        "image": {"id": {"nested": True}}, "criteria": [], "description": 5}}],
+        "issuer": ["a"], "validFrom": 20260101, "validUntil": "not a date"}
+    summary = summarize(odd)
+    assert summary.name == "Unnamed credential"
+    assert summary.credits is None
+    assert [skill.name for skill in summary.skills] == ["X", "Y"]
+    assert (summary.issuer_id, summary.valid_from, summary.valid_until) == (None, None, None)
+    assert summarize({"credentialSubject": {"achievement": {
+        "creditsAvailable": float("inf")}}}).credits is None

@@ -21,15 +21,15 @@ from typing import Final
 
 from flask import Blueprint, Flask, Response, render_template, request
 from werkzeug.datastructures import FileStorage
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from badges.json_document import MAX_DOCUMENT_BYTES
 from keys.errors import ResolutionError
 from keys.resolution import DocumentFetcher
-from verifier.fetch import HttpsDocumentFetcher, fetch_bytes
+from verifier.fetch import HttpsDocumentFetcher, RefusedAddressError, fetch_bytes
 from verifier.http_cache import ResponseCache
-from verifier.report import CheckStatus, VerificationReport
-from verifier.summary import check_label, summarize, verdict
+from verifier.report import VerificationReport
+from verifier.summary import STATUS_WORDS, check_label, summarize, verdict
 from verifier.verify import Clock, VerifierOptions, system_clock, verify_credential
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "OptionsFactory",
     "create_app",
     "install_page_defaults",
+    "preferred",
     "render_error_page",
     "verification_pages",
     "wants_html",
@@ -58,10 +59,8 @@ _HEADERS: Final = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 }
-_STATUS_WORDS: Final = {CheckStatus.PASSED: "Passed", CheckStatus.FAILED: "Failed",
-                        CheckStatus.ERROR: "Could not check",
-                        CheckStatus.SKIPPED: "Not checked"}
 _HTML: Final = "text/html"
+_MAX_FORM_BYTES: Final = MAX_DOCUMENT_BYTES + 64 * 1024  # the credential and the form's own
 
 
 def _date(value: datetime | None) -> str:
@@ -69,17 +68,19 @@ def _date(value: datetime | None) -> str:
     return "" if value is None else f"{value.day} {value:%B %Y}"
 
 
-def install_page_defaults(app: Flask, links: Sequence[tuple[str, str]]) -> None:
+def install_page_defaults(app: Flask, links: Sequence[tuple[str, str]], *,
+                          https: bool | None = None) -> None:
     """Give `app` the shared page setup: the security headers on every response (the
-    Content-Security-Policy on those without one of their own), the site navigation
-    (`links`: label, endpoint) and the `date` filter of the templates."""
+    Content-Security-Policy on those without one of their own; HSTS when the public origin
+    is `https`, or, when that is not given, when the request came over TLS), the site
+    navigation (`links`: label, endpoint) and the `date` filter of the templates."""
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
         for name, value in _HEADERS.items():
             response.headers.setdefault(name, value)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        if request.is_secure:
+        if https or (https is None and request.is_secure):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
@@ -90,12 +91,36 @@ def install_page_defaults(app: Flask, links: Sequence[tuple[str, str]]) -> None:
     app.add_template_filter(_date, "date")
 
 
+def _quality(offer: str) -> float:
+    """The quality the request's Accept gives `offer`: that of its most specific matching
+    range (`type/subtype`, then `type/*`, then `*/*`), media-type parameters ignored."""
+    kind = offer.split("/", 1)[0]
+    found: dict[int, float] = {}
+    for value, quality in request.accept_mimetypes:
+        media = value.split(";", 1)[0].strip().lower()
+        specificity = {offer: 3, f"{kind}/*": 2, "*/*": 1}.get(media)
+        if specificity is not None:
+            found[specificity] = max(quality, found.get(specificity, 0.0))
+    return found[max(found)] if found else 0.0
+
+
+def preferred(offers: Sequence[str]) -> str | None:
+    """The offer the request's Accept ranks highest (ties: the earlier offer; no Accept
+    header: the first), or None when it accepts none of them."""
+    if not request.accept_mimetypes:
+        return offers[0] if offers else None
+    best, best_quality = None, 0.0
+    for offer in offers:
+        quality = _quality(offer)
+        if quality > best_quality:
+            best, best_quality = offer, quality
+    return best
+
+
 def wants_html() -> bool:
-    """Whether the client prefers an HTML page to a JSON document (browsers)."""
-    best = request.accept_mimetypes.best_match(
-        ["application/problem+json", "application/json", _HTML])
-    return best == _HTML and request.accept_mimetypes[_HTML] > request.accept_mimetypes[
-        "application/json"]
+    """Whether the client prefers an HTML page to a JSON document (browsers; `*/*` alone
+    gets JSON)."""
+    return preferred(["application/problem+json", "application/json", _HTML]) == _HTML
 
 
 def render_error_page(status: int, title: str, detail: str) -> Response:
@@ -139,6 +164,9 @@ def _submitted(fetch: CredentialFetcher) -> tuple[bytes | str, str]:
         raise _InputError("the URL must start with https://")
     try:
         return fetch(url), "url"
+    except RefusedAddressError:  # the message would name internal addresses
+        raise _InputError("could not fetch the credential: only public internet addresses "
+                          "are fetched") from None
     except ResolutionError as error:
         raise _InputError(f"could not fetch the credential: {error}") from None
 
@@ -147,6 +175,20 @@ def verification_pages(options: OptionsFactory, fetch: CredentialFetcher) -> Blu
     """The `/verify` page and the shared templates and static files."""
     pages = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/static")
+
+    @pages.before_request
+    def _room_for_a_credential() -> None:
+        # A credential may be as large as the verifier reads (MAX_DOCUMENT_BYTES), pasted
+        # or uploaded, whatever the host app allows other requests.
+        if request.endpoint == "web.verify_submitted":
+            request.max_content_length = _MAX_FORM_BYTES
+            request.max_form_memory_size = _MAX_FORM_BYTES
+
+    @pages.errorhandler(RequestEntityTooLarge)
+    def _too_large(_error: RequestEntityTooLarge) -> tuple[str, int]:
+        return render_template("verify.html", title="Verify a badge", error=(
+            f"the credential is larger than {MAX_DOCUMENT_BYTES // 1024} KiB, more than "
+            "any verifier reads")), 413
 
     @pages.get("/verify")
     def verify_form() -> str:
@@ -172,7 +214,7 @@ def render_report_page(report: VerificationReport, *, source: str) -> str:
     return render_template(
         "verify.html", title="Verification result", report=report, summary=summary,
         verdict=verdict(report), source=source, check_label=check_label,
-        status_words=_STATUS_WORDS)
+        status_words=STATUS_WORDS)
 
 
 def create_app(*, allow_private_network: bool = False,
@@ -181,7 +223,7 @@ def create_app(*, allow_private_network: bool = False,
     are fetched with the HTTPS fetcher's protections (its responses cached as allowed),
     unless `fetcher` supplies the documents."""
     app = Flask(__name__, static_folder=None)
-    app.config["MAX_CONTENT_LENGTH"] = 2 * MAX_DOCUMENT_BYTES
+    app.config["MAX_CONTENT_LENGTH"] = _MAX_FORM_BYTES
     documents = fetcher or HttpsDocumentFetcher(allow_private_network=allow_private_network,
                                                 cache=ResponseCache())
 
