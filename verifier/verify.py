@@ -18,12 +18,12 @@ from badges.document_loader import UnknownContextError
 from badges.json_document import (
     MAX_DOCUMENT_BYTES,
     JsonDocumentError,
-    UnsupportedFormatError,
     as_list,
     parse_json_object,
 )
 from keys.errors import ResolutionError
 from keys.resolution import DocumentFetcher, resolve_verification_method
+from verifier.jwt_credentials import VcJwt, check_jwt_proof, read_vc_jwt
 from verifier.proofs import Resolver, check_issuer, check_proofs
 from verifier.report import (
     CHECK_ORDER,
@@ -45,8 +45,6 @@ from verifier.validity import check_validity
 MAX_CREDENTIAL_BYTES: Final = MAX_DOCUMENT_BYTES
 MAX_NESTING_DEPTH: Final = 2
 DEFAULT_CLOCK_SKEW: Final = timedelta(minutes=5)
-_JWT_UNSUPPORTED: Final = ("the input is a VC-JWT (compact JWS); only Data Integrity "
-                           "credentials are verified")
 
 Clock = Callable[[], datetime]
 
@@ -87,17 +85,18 @@ def verify_credential(credential: str | bytes | Mapping[str, Any],
 def _verify(data: str | bytes | Mapping[str, Any], options: VerifierOptions,
             depth: int, required: frozenset[CheckId]) -> VerificationReport:
     try:
-        credential = _parse(data)
+        credential, jwt = _parse(data)
     except JsonDocumentError as error:
         return _report_unparsed(failed(CheckId.PARSE, error.code, error.message), required)
-    results: dict[CheckId, CheckResult] = {
-        CheckId.PARSE: passed(CheckId.PARSE, "a JSON object")}
+    results: dict[CheckId, CheckResult] = {CheckId.PARSE: passed(
+        CheckId.PARSE, "a VC-JWT (compact JWS)" if jwt is not None else "a JSON object")}
     results[CheckId.STRUCTURE] = _guard(CheckId.STRUCTURE, lambda: check_structure(credential))
     results[CheckId.SCHEMA] = _guard(CheckId.SCHEMA, lambda: check_schema(credential))
     results[CheckId.JSONLD], canonical = _check_jsonld(credential)
     if canonical is not None:
-        outcome = check_proofs(credential, options.resolver, options.fetcher, canonical,
-                               now=options.clock(), clock_skew=options.clock_skew)
+        outcome = (check_jwt_proof(jwt, options.resolver, options.fetcher) if jwt is not None
+                   else check_proofs(credential, options.resolver, options.fetcher, canonical,
+                                     now=options.clock(), clock_skew=options.clock_skew))
         results[CheckId.PROOF] = outcome.check
         results[CheckId.ISSUER] = _guard(CheckId.ISSUER, lambda: check_issuer(
             credential, outcome.verification_methods))
@@ -170,28 +169,29 @@ def _verify_status_list(url: str, options: VerifierOptions, depth: int,
     return _verify(document, options, depth + 1, required)
 
 
-def _parse(data: str | bytes | Mapping[str, Any]) -> dict[str, Any]:
+def _parse(data: str | bytes | Mapping[str, Any]) -> tuple[dict[str, Any], VcJwt | None]:
+    """The credential, and the VC-JWT that carries it when it came as one. Raises
+    JsonDocumentError."""
     if isinstance(data, Mapping):
-        return dict(data)
+        return dict(data), None
     if isinstance(data, bytes) and (is_png(data) or is_svg(data)):
         data = _unbake(data)
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
-    if len(text) <= MAX_CREDENTIAL_BYTES and is_compact_jws(text.strip()):
-        raise UnsupportedFormatError(_JWT_UNSUPPORTED)
-    return parse_json_object(data, max_bytes=MAX_CREDENTIAL_BYTES)
+    if len(text) <= MAX_CREDENTIAL_BYTES and is_compact_jws(text):
+        jwt = read_vc_jwt(text)
+        return jwt.credential, jwt
+    return parse_json_object(data, max_bytes=MAX_CREDENTIAL_BYTES), None
 
 
 def _unbake(image: bytes) -> str:
-    """The credential baked into a PNG or SVG badge. Raises JsonDocumentError."""
+    """The credential baked into a PNG or SVG badge (JSON or a compact JWS). Raises
+    JsonDocumentError."""
     try:
         baked = read_baked(image)
     except BakingError as error:
         raise JsonDocumentError(f"cannot read the baked badge: {error.message}") from None
     if baked is None:
         raise JsonDocumentError("the image carries no baked credential")
-    if is_compact_jws(baked):
-        raise UnsupportedFormatError("the badge carries " + _JWT_UNSUPPORTED.removeprefix(
-            "the input is "))
     return baked
 
 

@@ -16,6 +16,7 @@ from tests.badges.test_baking import TINY_SVG, tiny_png
 from tests.conftest import FIXTURES, VECTORS, load_json
 from tests.loopback import Answer, LoopbackServer
 from tests.verifier.conftest import microbadge, sign
+from tests.verifier.test_jwt import jwt_claims, vc_jwt
 
 NOW = "2026-01-01T00:00:00Z"
 LIST_URL = ("https://raw.githubusercontent.com/1EdTech/digital-credentials-public-validator/"
@@ -270,3 +271,16 @@ def test_verify_reads_baked_badges(capsys: pytest.CaptureFixture[str], tmp_path:
     code, out, err = _run(capsys, "verify", str(path), "--offline")
     assert (code, out) == (2, "")
     assert err == f"error: {path}: the image carries no baked credential\n"
+
+
+@pytest.mark.parametrize("kind", ["jwt", "png"])
+def test_verify_reads_vc_jwt(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                             kind: str) -> None:
+    key = KeyPair.generate()
+    token = vc_jwt(key, jwt_claims(key))
+    path = tmp_path / f"badge.{kind}"
+    path.write_bytes(token.encode() if kind == "jwt" else bake(tiny_png(), token))
+    code, out, err = _run(capsys, "verify", str(path), "--offline", "--now", NOW)
+    assert (code, err) == (0, "")
+    assert "PASS  parse         a VC-JWT (compact JWS)" in out
+    assert out.splitlines()[-1] == "Verdict: VERIFIED"

@@ -11,9 +11,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from badges.baking import bake_svg
+from keys.key_pair import KeyPair
 from keys.resolution import StaticDocumentFetcher
 from tests.conftest import FIXTURES
 from tests.verifier.conftest import NOW
+from tests.verifier.test_jwt import jwt_claims, vc_jwt
 from verifier.web import create_app
 
 
@@ -87,3 +89,13 @@ def test_pages_and_errors(client: FlaskClient) -> None:
     too_big: Any = client.post("/verify", data={"credential": "x" * (5 * 1024 * 1024)})
     assert too_big.status_code == 413
     assert too_big.mimetype == "text/html"
+
+
+def test_a_pasted_vc_jwt(client: FlaskClient) -> None:
+    key = KeyPair.generate()
+    token = vc_jwt(key, jwt_claims(key))
+    response = client.post("/verify", data={"credential": token})
+    html = response.get_data(as_text=True)
+    assert _verdict(html) == "Verified"
+    assert "a VC-JWT (compact JWS)" in html
+    assert "VC-JWT: EdDSA signature verified with" in html
