@@ -214,7 +214,8 @@ def qr_svg(token: str) -> BaseResponse:
 def _managed(token: str, secret: str) -> CredentialRecord:
     """The award of a page whose management link this is. Raises ApiProblem 404."""
     record = find_shared(db_session(), token)
-    if record is None or not valid_manage_token(issuer_context().vault, token, secret):
+    if record is None or not valid_manage_token(issuer_context().vault, token,
+                                                record.manage_generation, secret):
         raise _not_found()
     return record
 

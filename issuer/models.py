@@ -413,6 +413,8 @@ class CredentialRecord(Base):
     # learner may hide the page (hidden_at set) and show it again.
     share_token: Mapped[str | None] = mapped_column(String(43))
     hidden_at: Mapped[datetime | None]
+    # Bumped when the provider renews the learner's management link (issuer.sharing).
+    manage_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     achievement: Mapped[AchievementRecord | None] = relationship()
     status_entries: Mapped[list[StatusEntryRecord]] = relationship(

@@ -3,9 +3,10 @@ and the LinkedIn add-to-profile link of the page.
 
 The page URL carries a random token of SHARE_TOKEN_BYTES (160 bits), stored with the
 credential, so that only who was given the link finds the page. The management link (hide
-or show the page) carries a second token, an HMAC of the first under a key derived from the
-service secret: nothing more is stored, the provider API can show it again, and reading the
-database alone does not give it.
+or show the page) carries a second token, an HMAC of the first (and of how often the
+provider renewed it) under a key derived from the service secret: nothing more is stored,
+the provider API can show it again, reading the database alone does not give it, and
+renewing it makes the old one worthless.
 """
 
 from __future__ import annotations
@@ -52,20 +53,25 @@ def page_url(base_url: str, share_token: str) -> str:
     return f"{base_url}/badges/{share_token}"
 
 
-def manage_token(vault: KeyVault, share_token: str) -> str:
-    """The management token that belongs to a page token."""
-    digest = vault.mac(_PURPOSE, share_token)
+def manage_token(vault: KeyVault, share_token: str, generation: int = 0) -> str:
+    """The management token that belongs to a page token (`generation`: how often the
+    provider has renewed it)."""
+    digest = vault.mac(_PURPOSE, share_token if not generation else
+                       f"{share_token}#{generation}")
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
-def manage_url(base_url: str, vault: KeyVault, share_token: str) -> str:
+def manage_url(base_url: str, vault: KeyVault, share_token: str,
+               generation: int = 0) -> str:
     """The learner's private link to hide or show the page."""
-    return f"{page_url(base_url, share_token)}/manage/{manage_token(vault, share_token)}"
+    secret = manage_token(vault, share_token, generation)
+    return f"{page_url(base_url, share_token)}/manage/{secret}"
 
 
-def valid_manage_token(vault: KeyVault, share_token: str, candidate: str) -> bool:
-    """Whether `candidate` is the management token of the page (constant time)."""
-    return hmac.compare_digest(manage_token(vault, share_token).encode(),
+def valid_manage_token(vault: KeyVault, share_token: str, generation: int,
+                       candidate: str) -> bool:
+    """Whether `candidate` is the current management token of the page (constant time)."""
+    return hmac.compare_digest(manage_token(vault, share_token, generation).encode(),
                                candidate.encode("utf-8", "replace"))
 
 

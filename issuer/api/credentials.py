@@ -236,6 +236,20 @@ def document_route(credential_id: uuid.UUID) -> Response:
     return Response(record.document.encode("utf-8"), mimetype=DOCUMENT_MEDIA_TYPE)
 
 
+@api.post("/credentials/<uuid:credential_id>/manage-link")
+def renew_manage_link_route(credential_id: uuid.UUID) -> Response:
+    """A new management link for the learner; the old one stops working."""
+    provider = current_provider(ISSUE)
+    record = find_issued(provider, credential_id)
+    if record.share_token is None:
+        raise InvalidInputError("only microbadge awards have a badge page")
+    session = db_session()
+    session.refresh(record, with_for_update={"key_share": True})
+    record.manage_generation += 1
+    session.commit()
+    return jsonify(view(record))
+
+
 @api.post("/credentials/<uuid:credential_id>/reissue")
 def reissue_route(credential_id: uuid.UUID) -> tuple[Response, int, dict[str, str]]:
     """Issue a fresh credential for the same award; the old one becomes superseded."""

@@ -140,7 +140,8 @@ def credential_view(record: CredentialRecord, base_url: str,
         "replacedBy": linked.get(record.replaced_by_id) if record.replaced_by_id else None,
         "documentUrl": base_url + credential_path(record.credential_id) + "/document",
         "pageUrl": page_url(base_url, token) if token else None,
-        "manageUrl": manage_url(base_url, vault, token) if token else None,
+        "manageUrl": (manage_url(base_url, vault, token, record.manage_generation)
+                      if token else None),
         "pageHidden": (record.hidden_at is not None) if token else None,
         "credential": json.loads(record.document),
     })

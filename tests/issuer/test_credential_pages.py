@@ -462,3 +462,20 @@ def test_the_management_form_posts_to_this_origin_and_https_pages_send_hsts(
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
     assert client.get(_path(view["pageUrl"]) + "/credential.json").headers[
         "Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_provider_renews_a_leaked_management_link(client: FlaskClient,
+                                                     tenant: Tenant) -> None:
+    view = award(client, tenant, create_achievement(client, tenant)["id"])
+    uuid = view["id"].removeprefix("urn:uuid:")
+    response = client.post(f"/api/v1/credentials/{uuid}/manage-link", headers=tenant.headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    renewed = json_of(response)
+    assert renewed["pageUrl"] == view["pageUrl"]
+    assert renewed["manageUrl"] != view["manageUrl"]
+    assert_problem(client.get(_path(view["manageUrl"])), 404, "not_found")
+    assert_problem(client.post(_path(view["manageUrl"]), data={"action": "hide"}), 404,
+                   "not_found")
+    assert client.post(_path(renewed["manageUrl"]), data={"action": "hide"}).status_code == 303
+    assert json_of(client.get(f"/api/v1/credentials/{uuid}", headers=tenant.headers))[
+        "manageUrl"] == renewed["manageUrl"]

@@ -62,10 +62,13 @@ def test_tokens_and_management_links() -> None:
     secret = manage_token(vault, token)
     assert manage_url("https://b.example", vault, token) == (
         f"https://b.example/badges/{token}/manage/{secret}")
-    assert valid_manage_token(vault, token, secret)
-    assert not valid_manage_token(other, token, secret)  # another service secret
-    assert not valid_manage_token(vault, tokens.pop(), secret)  # another page
-    assert not valid_manage_token(vault, token, secret[:-1])
-    assert not valid_manage_token(vault, token, "ü" * 43)
+    assert valid_manage_token(vault, token, 0, secret)
+    assert not valid_manage_token(other, token, 0, secret)  # another service secret
+    assert not valid_manage_token(vault, tokens.pop(), 0, secret)  # another page
+    assert not valid_manage_token(vault, token, 1, secret)  # renewed since
+    assert valid_manage_token(vault, token, 1, manage_token(vault, token, 1))
+    assert manage_token(vault, token, 1) != secret
+    assert not valid_manage_token(vault, token, 0, secret[:-1])
+    assert not valid_manage_token(vault, token, 0, "ü" * 43)
     assert secret != token
     assert len(secret) == 43

@@ -1,4 +1,4 @@
-"""credential pages: share tokens of awards, learner-hidden pages
+"""credential pages: share tokens of awards, learner-hidden pages, management link renewals
 
 Revision ID: 0005
 Revises: 0004
@@ -25,6 +25,8 @@ def upgrade() -> None:
     with op.batch_alter_table("credentials", schema=None) as batch_op:
         batch_op.add_column(sa.Column("share_token", sa.String(length=43), nullable=True))
         batch_op.add_column(sa.Column("hidden_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("manage_generation", sa.Integer(), server_default="0",
+                                      nullable=False))
         batch_op.create_index("ix_credentials_share_token", ["share_token"], unique=True)
 
     # Awards issued before get their page too (VC-API credentials have none).
@@ -51,5 +53,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("credentials", schema=None) as batch_op:
         batch_op.drop_index("ix_credentials_share_token")
+        batch_op.drop_column("manage_generation")
         batch_op.drop_column("hidden_at")
         batch_op.drop_column("share_token")
