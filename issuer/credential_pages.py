@@ -42,7 +42,7 @@ from issuer.sharing import (
     valid_manage_token,
 )
 from issuer.verification import verifier_options
-from verifier.summary import STATUS_WORDS, check_label, safe_link, summarize, verdict
+from verifier.summary import STATUS_WORDS, check_label, summarize, verdict
 from verifier.verify import verify_credential
 from verifier.web import preferred
 
@@ -129,7 +129,7 @@ def page(token: str) -> BaseResponse:
         check_label=check_label, status_words=STATUS_WORDS,
         image_url=url + "/badge.png",
         badge_image=url_for("credential_pages.baked_png", token=token),
-        issuer_link=safe_link(provider.url) if provider else None)
+        issuer_link=url_for("public.issuer_profile", slug=provider.slug) if provider else None)
     return _with_page_headers(Response(body, mimetype=_HTML))
 
 

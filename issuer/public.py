@@ -16,11 +16,17 @@ from sqlalchemy import select
 from issuer.achievements import achievement_document
 from issuer.app import db_session, issuer_context
 from issuer.errors import NotFoundError
-from issuer.identity import build_did_document, build_jwks, build_profile_document
+from issuer.identity import (
+    build_did_document,
+    build_jwks,
+    build_profile_document,
+    profile_path,
+)
 from issuer.models import AchievementRecord, IdentifierMethod, ImageRecord, ProviderRecord
 from issuer.problems import PROBLEMS, ApiProblem
 from issuer.providers import find_provider, provider_profile, published_keys
 from issuer.status_lists import find_status_list, needs_refresh, refresh_status_list
+from verifier.summary import safe_link
 from verifier.web import wants_html
 
 __all__ = ["public"]
@@ -77,10 +83,24 @@ def index() -> Response:
 
 @public.get("/issuers/<slug>")
 def issuer_profile(slug: str) -> Response:
-    """The issuer Profile as a JSON-LD controller document with every key."""
+    """The issuer Profile as a JSON-LD controller document with every key; a page for
+    browsers (the link a badge page gives its issuer)."""
     provider = _provider(slug)
-    return _json(build_profile_document(provider_profile(provider), published_keys(provider)),
-                 media_type=JSON_LD)
+    if wants_html():
+        address = ", ".join(str(value) for key, value in (provider.address or {}).items()
+                            if value and key != "address_country_code")
+        did_document = (issuer_context().base_url + profile_path(slug) + "/did.json"
+                        if provider.identifier_method == IdentifierMethod.DID_WEB else None)
+        response = Response(render_template(
+            "issuer.html", title=provider.name, provider=provider,
+            website=safe_link(provider.url), address=address, keys=published_keys(provider),
+            did_document=did_document), mimetype="text/html")
+        response.headers["Vary"] = "Accept"
+        return response
+    response = _json(build_profile_document(provider_profile(provider),
+                                            published_keys(provider)), media_type=JSON_LD)
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 @public.get("/issuers/<slug>/did.json")

@@ -154,7 +154,7 @@ def test_the_page_shows_the_badge_its_skills_elements_dates_and_status(
     assert "Issued on 2 March 2026" in text
     assert "Expires 2 March 2027" in text
     links = {attrs.get("href"): attrs for tag, attrs in _parsed(html).tags if tag == "a"}
-    assert "https://alpha.example.org" in links  # the issuer, with a link
+    assert "/issuers/alpha" in links  # the issuer, with a link to its page
     assert f"{BASE_URL}/frameworks/asa-skills/2026.1/competences/PASS-KC-TEAMWORK" in links
     assert "http://data.europa.eu/snb/eqf/5" in links
     for element in ("EQF level", "Workload", "Notional workload: 2 ECTS credits",
@@ -380,6 +380,8 @@ def test_a_superseded_badge_points_at_its_replacement(client: FlaskClient,
 
 def test_provider_and_learner_text_is_inert_on_every_page(client: FlaskClient,
                                                           tenant: Tenant) -> None:
+    assert client.patch("/api/v1/provider", headers=tenant.headers, json={
+        "name": HOSTILE, "description": HOSTILE_DESCRIPTION}).status_code == 200
     achievement = create_achievement(client, tenant, name=HOSTILE,
                                      description=HOSTILE_DESCRIPTION)
     response = client.post("/api/v1/credentials", headers=tenant.headers, json={
@@ -392,6 +394,7 @@ def test_provider_and_learner_text_is_inert_on_every_page(client: FlaskClient,
     assert "&lt;script&gt;alert(&#34;name&#34;)&lt;/script&gt;" in html
     assert _meta(html)["og:title"].startswith(HOSTILE)  # the text itself, only escaped
     _assert_inert(_html(client, _path(view["manageUrl"])))
+    _assert_inert(_html(client, "/issuers/alpha"))
     report = client.post("/verify", data={"credential": client.get(
         page + "/credential.json").get_data(as_text=True)})
     assert report.status_code == 200
@@ -479,3 +482,17 @@ def test_the_provider_renews_a_leaked_management_link(client: FlaskClient,
     assert client.post(_path(renewed["manageUrl"]), data={"action": "hide"}).status_code == 303
     assert json_of(client.get(f"/api/v1/credentials/{uuid}", headers=tenant.headers))[
         "manageUrl"] == renewed["manageUrl"]
+
+
+def test_the_issuer_link_opens_a_page_for_people(client: FlaskClient, tenant: Tenant) -> None:
+    html = _html(client, "/issuers/alpha")
+    text = " ".join(" ".join(_parsed(html).text).split())
+    assert "Alpha Academy" in text
+    assert "Austria" in text
+    assert tenant.provider["issuerId"] in text
+    links = {attrs.get("href") for tag, attrs in _parsed(html).tags if tag == "a"}
+    assert "https://alpha.example.org" in links
+    machine = client.get("/issuers/alpha", headers={"Accept": "application/ld+json"})
+    assert machine.mimetype == "application/ld+json"
+    assert machine.headers["Vary"] == "Accept"
+    assert json_of(machine)["name"] == "Alpha Academy"
