@@ -100,28 +100,26 @@ def _driver(downloads: Path, *, javascript: bool) -> webdriver.Chrome:
     return driver
 
 
-@pytest.fixture(scope="module")
-def browser(live: LiveService) -> Iterator[webdriver.Chrome]:
-    """Headless Chromium with JavaScript."""
+def _session(live: LiveService, *, javascript: bool) -> Iterator[webdriver.Chrome]:
     if not _browser_available():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} and {CHROMEDRIVER} are required under CI")
         pytest.skip("chromium and chromedriver are not installed")
-    driver = _driver(live.downloads, javascript=True)
+    driver = _driver(live.downloads, javascript=javascript)
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="module")
+def browser(live: LiveService) -> Iterator[webdriver.Chrome]:
+    """Headless Chromium with JavaScript."""
+    yield from _session(live, javascript=True)
 
 
 @pytest.fixture(scope="module")
 def browser_without_js(live: LiveService) -> Iterator[webdriver.Chrome]:
     """Headless Chromium with JavaScript switched off."""
-    if not _browser_available():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} and {CHROMEDRIVER} are required under CI")
-        pytest.skip("chromium and chromedriver are not installed")
-    driver = _driver(live.downloads, javascript=False)
-    yield driver
-    driver.quit()
+    yield from _session(live, javascript=False)
 
 
 @pytest.fixture(scope="session")
