@@ -83,7 +83,7 @@ def running_service(folder: Path) -> Iterator[Service]:
     base_url = f"http://127.0.0.1:{server.server_port}"
     app = create_app(Settings(base_url=base_url, database_url=f"sqlite:///{folder}/db.sqlite3",
                               instance_path=folder, secret_file=folder / "secret.key",
-                              demo=False))
+                              demo=False, rate_limit_verify=None, rate_limit_token=None))
     handler.append(app)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

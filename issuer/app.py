@@ -29,6 +29,7 @@ from issuer.key_vault import KeyVault
 from issuer.models import SigningKeyRecord
 from issuer.oauth import init_oauth
 from issuer.problems import ApiProblem, install_problem_handlers
+from issuer.rate_limits import install_rate_limits
 from issuer.settings import Settings, SettingsError, load_settings, read_secret
 from issuer.status_lists import ListSigner
 from keys.errors import KeyDecryptionError
@@ -95,6 +96,7 @@ def create_app(config: Settings | Mapping[str, str] | None = None, *,
     install_problem_handlers(app)
     init_oauth(app, db_session, clock, settings.token_lifetime)
     _register_blueprints(app)
+    install_rate_limits(app, settings)
     if settings.demo:
         from issuer.seed import seed_demo
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
+from limits import parse_many
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -46,6 +47,14 @@ _VARIABLES: Final = {
                       "(default 0: figures report no target)",
     "ANNUAL_TARGET_PERCENT": "share of the workforce to upskill each year, in percent "
                              "(default 5)",
+    "RATE_LIMIT_VERIFY": "verifications on the /verify page per client address "
+                         "(default 30/minute; 0: no limit)",
+    "RATE_LIMIT_TOKEN": "OAuth token requests per client address (default 60/minute; "
+                        "0: no limit)",
+    "RATE_LIMIT_STORAGE": "where rate-limit counters live (default memory://, per process; "
+                          "redis://host:6379 shares them between workers and instances)",
+    "PROXY_HOPS": "reverse proxies in front of the service whose X-Forwarded-For and "
+                  "X-Forwarded-Proto are trusted (default 0)",
 }
 
 
@@ -70,6 +79,10 @@ class Settings:
     status_list_max_age: int = 300
     workforce_size: int = 0
     annual_target_percent: int = 5
+    rate_limit_verify: str | None = "30/minute"
+    rate_limit_token: str | None = "60/minute"  # noqa: S105 (a rate, not a password)
+    rate_limit_storage: str = field(default="memory://", repr=False)  # may hold a password
+    proxy_hops: int = 0
 
     @property
     def embedded_database(self) -> bool:
@@ -131,6 +144,13 @@ def load_settings(
         annual_target_percent=_integer("ANNUAL_TARGET_PERCENT",
                                        values.get("ANNUAL_TARGET_PERCENT"),
                                        default=5, low=1, high=100),
+        rate_limit_verify=_rate_limit("RATE_LIMIT_VERIFY", values.get("RATE_LIMIT_VERIFY"),
+                                      default="30/minute"),
+        rate_limit_token=_rate_limit("RATE_LIMIT_TOKEN", values.get("RATE_LIMIT_TOKEN"),
+                                     default="60/minute"),
+        rate_limit_storage=_storage(values.get("RATE_LIMIT_STORAGE") or "memory://"),
+        proxy_hops=_integer("PROXY_HOPS", values.get("PROXY_HOPS"), default=0, low=0,
+                            high=5),
     )
 
 
@@ -231,6 +251,27 @@ def _flag(name: str, value: str | None, *, default: bool) -> bool:
     if lowered in ("0", "false", "no", "off"):
         return False
     raise SettingsError(f"{PREFIX}{name} must be true or false, got {value!r}")
+
+
+def _rate_limit(name: str, value: str | None, *, default: str) -> str | None:
+    """A limit such as `30/minute` or `100 per hour; 5/second`; `0` turns it off."""
+    if value is None or not value.strip():
+        return default
+    if value.strip() == "0":
+        return None
+    try:
+        parse_many(value)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name} must be a rate such as 30/minute or "
+                            f"'100 per hour', or 0 for none; got {value!r}") from None
+    return value.strip()
+
+
+def _storage(value: str) -> str:
+    if not value.startswith(("memory://", "redis://", "rediss://")):
+        raise SettingsError(f"{PREFIX}RATE_LIMIT_STORAGE must be memory:// or a redis:// "
+                            f"URL; got {value.split('://', 1)[0]!r}")
+    return value
 
 
 def _integer(name: str, value: str | None, *, default: int, low: int, high: int) -> int:

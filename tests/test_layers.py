@@ -27,6 +27,7 @@ CONFINED = {
     "gunicorn": {"issuer/server.py"},
     "qrcode": {"issuer/credential_pages.py"},
     "joserfc": {"verifier/jwt_credentials.py"},
+    "flask_limiter": {"issuer/rate_limits.py"},
     "selenium": set(),  # the browser tests only
 }
 
