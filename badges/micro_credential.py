@@ -166,7 +166,7 @@ def eu_alignments(base_url: str, elements: EuElements,
             target_url=ECTS_URI, target_code="ECTS", target_type="ext:CreditSystem",
             target_framework="Europass education credit systems",
             target_description=f"Notional workload: {credits_available.normalize():f} ECTS "
-                               "credits"))
+                               f"credit{'' if credits_available == 1 else 's'}"))
     for scheme, code in (("assessment", elements.assessment),
                          ("participation", elements.participation),
                          ("supervision", elements.supervision)):

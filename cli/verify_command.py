@@ -71,7 +71,12 @@ def run(args: argparse.Namespace) -> int:
     if args.source.startswith(("https://", "http://")):
         if args.offline:
             raise UsageError("--offline cannot fetch a credential from a URL")
-        data = fetch_bytes(args.source, allow_private_network=args.allow_private_network)
+        try:
+            data = fetch_bytes(args.source, allow_private_network=args.allow_private_network)
+        except ResolutionError as error:
+            hint = ("" if args.allow_private_network else
+                    " (--allow-private-network fetches from intranet and local servers)")
+            raise UsageError(f"{error.message}{hint}") from None
     else:
         data = read_input(args.source, MAX_DOCUMENT_BYTES)
     options = VerifierOptions(fetcher=fetcher, require_issuer=args.require_issuer)

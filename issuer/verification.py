@@ -161,5 +161,6 @@ def fetch_credential(url: str) -> bytes:
         record = (find_shared(session, arguments["token"])
                   if endpoint in _CREDENTIAL_ROUTES else None)
         if record is None or record.hidden_at is not None:
-            raise ResolutionError(f"{url} is not a badge page of this service")
+            raise ResolutionError(f"there is no badge page at {url}, or its owner has hidden "
+                                  "it")
         return record.document.encode("utf-8")

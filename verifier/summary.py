@@ -9,8 +9,9 @@ page of the issuer and the verification page render these same structures.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Final
@@ -19,6 +20,7 @@ from badges.datatypes import is_uri, parse_datetime
 from badges.errors import BadgeError
 from badges.json_document import as_list
 from badges.micro_credential import VOCABULARIES
+from badges.recipient import identity_hash_matches
 from verifier.report import CheckId, CheckResult, CheckStatus, VerificationReport
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "Verdict",
     "VerdictState",
     "check_label",
+    "recipient_matches",
     "safe_link",
     "summarize",
     "verdict",
@@ -64,6 +67,8 @@ class Skill:
     framework: str | None
     code: str | None
     level: str | None
+    # ESCO skills the competence names (alignments of type ext:ESCOSkill with its name).
+    related: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +125,16 @@ def _date(value: object) -> datetime | None:
         return parse_datetime(text)
     except (BadgeError, ValueError):
         return None
+
+
+def _words(value: str | None) -> str | None:
+    """An OB achievementType for people: MicroCredential -> Micro-credential."""
+    if value is None:
+        return None
+    if value.startswith("ext:"):
+        value = value[4:]
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", value).lower()
+    return spaced.replace("micro credential", "micro-credential").capitalize()
 
 
 def _number(value: object) -> str | None:
@@ -179,6 +194,10 @@ def _alignments(achievement: Mapping[str, Any]) -> tuple[tuple[Skill, ...],
                                     detail=framework))
             continue
         level = description.removeprefix("Level: ") if description else None
+        named = next((index for index, skill in enumerate(skills) if skill.name == name), None)
+        if target_type == "ext:ESCOSkill" and url is not None and named is not None:
+            skills[named] = replace(skills[named], related=(*skills[named].related, url))
+            continue
         skills.append(Skill(name=name, url=url, framework=framework,
                             code=_text(alignment.get("targetCode")), level=level))
     return tuple(skills), tuple(elements)
@@ -215,7 +234,7 @@ def summarize(credential: Mapping[str, Any]) -> BadgeSummary:
         image_url=image_url,
         image_alt=caption or f"Badge image of {name}",
         achievement_url=safe_link(achievement.get("id")),
-        achievement_type=_text(achievement.get("achievementType")),
+        achievement_type=_words(_text(achievement.get("achievementType"))),
         issuer_name=_text(issuer_map.get("name")),
         issuer_url=safe_link(issuer_map.get("url")) or safe_link(issuer_id),
         issuer_id=issuer_id,
@@ -240,6 +259,7 @@ class VerdictState(StrEnum):
     SUSPENDED = "suspended"
     UNDECIDED = "undecided"
     NOT_VERIFIED = "not-verified"
+    NO_CREDENTIAL = "no-credential"
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +275,10 @@ class Verdict:
 def verdict(report: VerificationReport) -> Verdict:
     """What a person should conclude from `report`."""
     problem = report.first_problem
+    parse = report.check(CheckId.PARSE)
+    if parse.status is not CheckStatus.PASSED:
+        return Verdict(VerdictState.NO_CREDENTIAL, "No credential found",
+                       f"This input does not contain a credential: {parse.message}.", parse)
     if report.verified:
         return Verdict(VerdictState.VERIFIED, "Verified", _verified_explanation(report), None)
     validity = report.check(CheckId.VALIDITY)
@@ -298,6 +322,25 @@ def _verified_explanation(report: VerificationReport) -> str:
     else:
         said.append("It carries no revocation status, so revocation cannot be checked.")
     return " ".join(said)
+
+
+def recipient_matches(credential: Mapping[str, Any], email: str) -> bool | None:
+    """Whether the credential was awarded to `email` (its hashed e-mail identifier, tried as
+    given and trimmed and lower-cased, as issuers commonly store it); None when it names
+    its learner by no hashed e-mail."""
+    identities = [_mapping(item) for subject in as_list(credential.get("credentialSubject"))
+                  for item in as_list(_mapping(subject).get("identifier"))]
+    hashed = [identity for identity in identities
+              if identity.get("identityType") == "emailAddress"
+              and identity.get("hashed") is True
+              and isinstance(identity.get("identityHash"), str)]
+    if not hashed:
+        return None
+    salt_of = {id(identity): identity.get("salt") if isinstance(identity.get("salt"), str)
+               else None for identity in hashed}
+    return any(identity_hash_matches(identity["identityHash"], candidate,
+                                     salt_of[id(identity)])
+               for identity in hashed for candidate in {email, email.strip().lower()})
 
 
 def check_label(check_id: CheckId) -> str:

@@ -49,6 +49,12 @@ DEFAULT_CLOCK_SKEW: Final = timedelta(minutes=5)
 Clock = Callable[[], datetime]
 
 
+class NoBakedCredentialError(JsonDocumentError):
+    """A PNG or SVG image without a baked credential."""
+
+    code = "no_baked_credential"
+
+
 def system_clock() -> datetime:
     """The current time, timezone-aware UTC."""
     return datetime.now(UTC)
@@ -191,7 +197,7 @@ def _unbake(image: bytes) -> str:
     except BakingError as error:
         raise JsonDocumentError(f"cannot read the baked badge: {error.message}") from None
     if baked is None:
-        raise JsonDocumentError("the image carries no baked credential")
+        raise NoBakedCredentialError("the image carries no baked credential")
     return baked
 
 

@@ -6,6 +6,7 @@ the artefacts folder."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import time
@@ -48,7 +49,13 @@ def _award(live: LiveService, tenant: Tenant, **achievement: Any) -> dict[str, A
 
 
 def _shot(driver: webdriver.Chrome, artefacts: Path, name: str) -> None:
-    driver.save_screenshot(str(artefacts / f"{name}.png"))
+    """A screenshot of the whole page, not only of the window."""
+    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"],
+                 "scale": 1}})
+    (artefacts / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
 
 
 def _verdict(driver: webdriver.Chrome) -> str:
@@ -186,7 +193,7 @@ def test_the_verification_page_works_without_javascript(
     assert _verdict(driver) == "Verified"
     driver.get(live.origin + "/verify")
     driver.find_element(By.ID, "verify-button").click()
-    assert "paste a credential, choose a file or enter a URL" in _element(
+    assert "Paste a credential, choose a file or enter a URL." in _element(
         driver, "form-error").text
     _shot(driver, artefacts, "verify-empty-form")
 

@@ -284,3 +284,17 @@ def test_verify_reads_vc_jwt(capsys: pytest.CaptureFixture[str], tmp_path: Path,
     assert (code, err) == (0, "")
     assert "PASS  parse         a VC-JWT (compact JWS)" in out
     assert out.splitlines()[-1] == "Verdict: VERIFIED"
+
+
+def test_verify_a_url_on_a_local_server_says_how(capsys: pytest.CaptureFixture[str]) -> None:
+    key = KeyPair.generate()
+    with LoopbackServer().running() as server:
+        server.routes["/badge"] = Answer.of_json(sign(microbadge(key.did_key), key))
+        code, out, err = _run(capsys, "verify", server.url("/badge"))
+        assert (code, out) == (2, "")
+        assert err.startswith(f"error: refusing to fetch {server.url('/badge')}: ")
+        assert err.endswith("(--allow-private-network fetches from intranet and local "
+                            "servers)\n")
+        code, out, _ = _run(capsys, "verify", server.url("/badge"), "--allow-private-network")
+    assert code == 0
+    assert out.splitlines()[-1].startswith("Verdict: VERIFIED")

@@ -157,8 +157,13 @@ def test_the_page_shows_the_badge_its_skills_elements_dates_and_status(
     assert "/issuers/alpha" in links  # the issuer, with a link to its page
     assert f"{BASE_URL}/frameworks/asa-skills/2026.1/competences/PASS-KC-TEAMWORK" in links
     assert "http://data.europa.eu/snb/eqf/5" in links
+    # The competence's ESCO skills are shown with it, not as skills of their own.
+    esco = "http://data.europa.eu/esco/skill/326809fc-238d-40c2-881e-40042f7f2f0d"
+    assert esco in links
+    assert "ESCO: skill 1" in text
+    assert html.count('<tr><td><a href="') == 1  # one skill row
     for element in ("EQF level", "Workload", "Notional workload: 2 ECTS credits",
-                    "Type of assessment", "Form of participation", "ECTS credits 2",
+                    "Type of assessment", "Form of participation", "Type Micro-credential",
                     "Isolates a high-voltage system."):
         assert element in text, element
     token = _path(view["pageUrl"]).removeprefix("/badges/")
@@ -359,6 +364,8 @@ def test_the_status_is_live(client: FlaskClient, tenant: Tenant, action: str,
     assert f"verdict-{state}" in html
     assert f">{state.capitalize()}<" in html
     assert "issued in error" not in html  # the reason stays private
+    assert 'id="not-shareable"' in html  # no Add to LinkedIn for a revoked badge
+    assert 'id="linkedin"' not in html
 
 
 def test_an_expired_badge_says_so(client: FlaskClient, tenant: Tenant,

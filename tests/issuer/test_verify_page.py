@@ -115,14 +115,14 @@ def test_a_revoked_badge_says_revoked(client: FlaskClient, tenant: Tenant,
 
 
 @pytest.mark.parametrize(("form", "message"), [
-    ({}, "paste a credential, choose a file or enter a URL"),
-    ({"credential": "{}", "url": "https://example.org/badge"}, "give one credential at a time"),
-    ({"url": "ftp://example.org/badge"}, "the URL must start with https://"),
+    ({}, "Paste a credential, choose a file or enter a URL."),
+    ({"credential": "{}", "url": "https://example.org/badge"}, "Give one credential at a time"),
+    ({"url": "ftp://example.org/badge"}, "The URL must start with https://."),
     # The same protections as status lists: no internal addresses.
-    ({"url": "https://127.0.0.1/badge"}, "could not fetch the credential"),
-    ({"url": "http://10.0.0.1/badge"}, "could not fetch the credential"),
-    ({"url": BASE_URL + "/badges/" + "A" * 27}, "is not a badge page of this service"),
-    ({"url": BASE_URL + "/frameworks"}, "is not a badge page of this service"),
+    ({"url": "https://127.0.0.1/badge"}, "Could not fetch the credential"),
+    ({"url": "http://10.0.0.1/badge"}, "Could not fetch the credential"),
+    ({"url": BASE_URL + "/badges/" + "A" * 27}, "or its owner has hidden it"),
+    ({"url": BASE_URL + "/frameworks"}, "or its owner has hidden it"),
 ])
 def test_an_unusable_form_says_why(client: FlaskClient, form: dict[str, str],
                                    message: str) -> None:
@@ -137,26 +137,48 @@ def test_a_hidden_page_is_not_fetched(client: FlaskClient, view: dict[str, Any])
                        data={"action": "hide"}).status_code == 303
     status, html = _post(client, url=view["pageUrl"])
     assert status == 400
-    assert "is not a badge page of this service" in html
+    assert "or its owner has hidden it" in html
 
 
-@pytest.mark.parametrize(("credential", "message"), [
-    ("not json", "malformed JSON"),
-    ("eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e319.c2lnbmF0dXJl", "VC-JWT"),
-    ('{"@context": []}', "Not verified"),
+@pytest.mark.parametrize(("credential", "verdict", "message"), [
+    ("not json", "No credential found", "malformed JSON"),
+    ("eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e319.c2lnbmF0dXJl", "Not verified", "VC-JWT"),
+    ('{"@context": []}', "Not verified", "Failed check: Structure"),
 ])
 def test_what_is_not_a_credential_is_explained(client: FlaskClient, credential: str,
-                                               message: str) -> None:
+                                               verdict: str, message: str) -> None:
     status, html = _post(client, credential=credential)
     assert status == 200
-    assert _verdict(html) == "Not verified"
+    assert _verdict(html) == verdict
     assert message in html
+
+
+def test_the_learners_e_mail_is_checked_against_the_hashed_one(
+        client: FlaskClient, view: dict[str, Any]) -> None:
+    credential = json.dumps(view["credential"])
+    _, html = _post(client, credential=credential, email=" Ada@Example.org ")
+    assert "Awarded to Ada@Example.org: the credential's hashed e-mail address matches." in html
+    _, html = _post(client, credential=credential, email="eve@example.org")
+    assert "Not awarded to eve@example.org" in html
+    _, html = _post(client, credential=credential)
+    assert 'id="recipient"' not in html
+
+
+def test_the_report_says_what_was_checked_and_shows_an_uploaded_badge(
+        client: FlaskClient, view: dict[str, Any]) -> None:
+    _, html = _post(client, credential=view["pageUrl"])  # a link in the text box
+    assert f"Checked: the credential at {view['pageUrl']}." in html
+    assert _verdict(html) == "Verified"
+    png = client.get(_page(view) + "/badge.png").get_data()
+    _, html = _post(client, file=FileStorage(stream=io.BytesIO(png), filename="mine.png"))
+    assert "Checked: the file mine.png." in html
+    assert 'src="data:image/png;base64,' in html
 
 
 def test_malformed_urls_and_refused_addresses_say_little(client: FlaskClient) -> None:
     status, html = _post(client, url="https://[abc/x")
     assert status == 400
-    assert "could not fetch the credential" in html
+    assert "Could not fetch the credential" in html
     status, html = _post(client, url="https://127.0.0.1/badge")
     assert status == 400
     assert "only public internet addresses are fetched" in html
@@ -183,4 +205,4 @@ def test_a_credential_as_large_as_the_verifier_reads_can_be_pasted(
     assert _check(html, "jsonld") == "failed"
     status, html = _post(client, credential="x" * (3 * 1024 * 1024))
     assert status == 413
-    assert "the credential is larger than 2048 KiB" in html
+    assert "The credential is larger than 2048 KiB" in html

@@ -77,10 +77,17 @@ def test_verdicts_in_plain_words() -> None:
         FIXTURES / "validator-ob30-bitstring-status-list-credential-testlist.json")}
     assert state("bitstring-credential-status-revoked", revoked_list) is VerdictState.REVOKED
     assert state("bitstring-credential-status-revoked") is VerdictState.UNDECIDED
-    tampered = verdict(verify_credential("[]"))
-    assert tampered.state is VerdictState.NOT_VERIFIED
-    assert tampered.problem is not None
-    assert "Readable credential" in tampered.explanation
+    nothing = verdict(verify_credential("[]"))
+    assert nothing.state is VerdictState.NO_CREDENTIAL
+    assert nothing.title == "No credential found"
+    assert nothing.explanation == ("This input does not contain a credential: expected a "
+                                   "JSON object, not a JSON list.")
+    broken = load_json(FIXTURES / "validator-ob30-simple.json")
+    del broken["credentialSubject"]
+    failed = verdict(verify_credential(broken, offline()))
+    assert failed.state is VerdictState.NOT_VERIFIED
+    assert failed.problem is not None
+    assert "Failed check: Structure of a verifiable credential" in failed.explanation
 
 
 _JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),

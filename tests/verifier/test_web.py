@@ -65,14 +65,18 @@ def test_an_image_without_a_credential(client: FlaskClient) -> None:
         b'<svg xmlns="http://www.w3.org/2000/svg"/>'), "plain.svg")},
         content_type="multipart/form-data")
     html = response.get_data(as_text=True)
-    assert _verdict(html) == "Not verified"
-    assert "the image carries no baked credential" in html
+    assert _verdict(html) == "No credential found"
+    assert "This input does not contain a credential: the image carries no baked " \
+           "credential." in html
+    assert "[no_baked_credential]" in html
+    assert "Checked: the file plain.svg." in html
+    assert 'src="data:image/svg+xml;base64,' not in html  # nothing to show: no summary
 
 
 def test_urls_are_fetched_with_protections(client: FlaskClient) -> None:
     response = client.post("/verify", data={"url": "https://127.0.0.1:9/badge.json"})
     assert response.status_code == 400
-    assert "could not fetch the credential" in response.get_data(as_text=True)
+    assert "Could not fetch the credential" in response.get_data(as_text=True)
 
 
 def test_pages_and_errors(client: FlaskClient) -> None:

@@ -14,8 +14,10 @@ The blueprint never imports the issuer.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
@@ -23,13 +25,19 @@ from flask import Blueprint, Flask, Response, render_template, request
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from badges.baking import is_png, is_svg
 from badges.json_document import MAX_DOCUMENT_BYTES
 from keys.errors import ResolutionError
 from keys.resolution import DocumentFetcher
 from verifier.fetch import HttpsDocumentFetcher, RefusedAddressError, fetch_bytes
 from verifier.http_cache import ResponseCache
-from verifier.report import VerificationReport
-from verifier.summary import STATUS_WORDS, check_label, summarize, verdict
+from verifier.summary import (
+    STATUS_WORDS,
+    check_label,
+    recipient_matches,
+    summarize,
+    verdict,
+)
 from verifier.verify import Clock, VerifierOptions, system_clock, verify_credential
 
 __all__ = [
@@ -138,37 +146,60 @@ def _uploaded(upload: FileStorage | None) -> bytes | None:
         return None
     data: bytes = upload.read(MAX_DOCUMENT_BYTES + 1)
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise _InputError(f"the file is larger than {MAX_DOCUMENT_BYTES // 1024} KiB")
+        raise _InputError(f"The file is larger than {MAX_DOCUMENT_BYTES // 1024} KiB.")
     if not data:
-        raise _InputError("the file is empty")
+        raise _InputError("The file is empty.")
     return data
 
 
-def _submitted(fetch: CredentialFetcher) -> tuple[bytes | str, str]:
-    """The credential the form gives, and how it was given. Raises _InputError."""
+@dataclass(frozen=True, slots=True)
+class _Submission:
+    """What the form gave: the credential, how it came (for people), and the uploaded
+    image to show when it is a badge image."""
+
+    data: bytes | str
+    source: str
+    image: str | None = None
+
+
+def _image_uri(data: bytes) -> str | None:
+    """The uploaded badge image as a data: URI (shown in an <img>, where SVG runs no
+    script), or None when it is not an image."""
+    if is_png(data):
+        return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+    if is_svg(data):
+        return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
+    return None
+
+
+def _submitted(fetch: CredentialFetcher) -> _Submission:
+    """The credential the form gives. Raises _InputError."""
     pasted = request.form.get("credential", "").strip()
     url = request.form.get("url", "").strip()
-    upload = _uploaded(request.files.get("file"))
+    if pasted.lower().startswith(("https://", "http://")) and not url and " " not in pasted:
+        pasted, url = "", pasted  # a link pasted into the text box
+    file = request.files.get("file")
+    upload = _uploaded(file)
     given = [name for name, value in (("pasted", pasted), ("file", upload), ("url", url))
              if value]
     if not given:
-        raise _InputError("paste a credential, choose a file or enter a URL")
+        raise _InputError("Paste a credential, choose a file or enter a URL.")
     if len(given) > 1:
-        raise _InputError("give one credential at a time: paste it, choose a file or enter "
-                          "a URL")
-    if upload is not None:
-        return upload, "file"
+        raise _InputError("Give one credential at a time: paste it, choose a file or enter "
+                          "a URL.")
+    if upload is not None and file is not None:
+        return _Submission(upload, f"the file {file.filename}", _image_uri(upload))
     if pasted:
-        return pasted, "pasted"
+        return _Submission(pasted, "the pasted text")
     if not url.lower().startswith(("https://", "http://")):
-        raise _InputError("the URL must start with https://")
+        raise _InputError("The URL must start with https://.")
     try:
-        return fetch(url), "url"
+        return _Submission(fetch(url), f"the credential at {url}")
     except RefusedAddressError:  # the message would name internal addresses
-        raise _InputError("could not fetch the credential: only public internet addresses "
-                          "are fetched") from None
+        raise _InputError("Could not fetch the credential: only public internet addresses "
+                          "are fetched.") from None
     except ResolutionError as error:
-        raise _InputError(f"could not fetch the credential: {error}") from None
+        raise _InputError(f"Could not fetch the credential: {error}") from None
 
 
 def verification_pages(options: OptionsFactory, fetch: CredentialFetcher) -> Blueprint:
@@ -187,8 +218,8 @@ def verification_pages(options: OptionsFactory, fetch: CredentialFetcher) -> Blu
     @pages.errorhandler(RequestEntityTooLarge)
     def _too_large(_error: RequestEntityTooLarge) -> tuple[str, int]:
         return render_template("verify.html", title="Verify a badge", error=(
-            f"the credential is larger than {MAX_DOCUMENT_BYTES // 1024} KiB, more than "
-            "any verifier reads")), 413
+            f"The credential is larger than {MAX_DOCUMENT_BYTES // 1024} KiB, more than "
+            "any verifier reads.")), 413
 
     @pages.get("/verify")
     def verify_form() -> str:
@@ -197,24 +228,23 @@ def verification_pages(options: OptionsFactory, fetch: CredentialFetcher) -> Blu
     @pages.post("/verify")
     def verify_submitted() -> tuple[str, int]:
         try:
-            data, source = _submitted(fetch)
+            submission = _submitted(fetch)
         except _InputError as error:
             return render_template("verify.html", title="Verify a badge",
                                    error=str(error), form=request.form), 400
         with options() as verifier_options:
-            report = verify_credential(data, verifier_options)
-        return render_report_page(report, source=source), 200
+            report = verify_credential(submission.data, verifier_options)
+        email = request.form.get("email", "").strip()[:320]
+        recipient = (recipient_matches(report.credential, email)
+                     if email and report.credential is not None else None)
+        return render_template(
+            "verify.html", title="Verification result", report=report,
+            summary=summarize(report.credential) if report.credential is not None else None,
+            verdict=verdict(report), source=submission.source, check_label=check_label,
+            status_words=STATUS_WORDS, badge_image=submission.image, email=email,
+            recipient=recipient), 200
 
     return pages
-
-
-def render_report_page(report: VerificationReport, *, source: str) -> str:
-    """The verification page showing `report`."""
-    summary = summarize(report.credential) if report.credential is not None else None
-    return render_template(
-        "verify.html", title="Verification result", report=report, summary=summary,
-        verdict=verdict(report), source=source, check_label=check_label,
-        status_words=STATUS_WORDS)
 
 
 def create_app(*, allow_private_network: bool = False,
