@@ -33,7 +33,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from badges.baking import bake_png, bake_svg
 from issuer.app import db_session, issuer_context
 from issuer.images import badge_images
-from issuer.models import CredentialRecord, CredentialState, ProviderRecord
+from issuer.models import CredentialRecord, CredentialState, ImageRecord, ProviderRecord
 from issuer.problems import ApiProblem
 from issuer.sharing import (
     find_shared,
@@ -155,9 +155,15 @@ def credential_file(token: str) -> BaseResponse:
 
 
 def _baked(record: CredentialRecord) -> tuple[bytes, bytes]:
-    achievement = record.achievement
-    name = json.loads(record.document).get("name") or "Badge"
-    return badge_images(achievement.image if achievement else None, str(name))
+    """The PNG and SVG to bake: of the image the credential names (images are immutable,
+    so a microbadge given a new image since keeps its old one in earlier awards)."""
+    credential = json.loads(record.document)
+    image = summarize(credential).image_url or ""
+    prefix = f"{issuer_context().base_url}/images/"
+    stored = (db_session().scalar(select(ImageRecord).where(
+        ImageRecord.public_id == image.removeprefix(prefix)))
+        if image.startswith(prefix) else None)
+    return badge_images(stored, str(credential.get("name") or "Badge"))
 
 
 @credential_pages.get("/badges/<token>/badge.png")

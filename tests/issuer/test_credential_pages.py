@@ -250,6 +250,12 @@ def test_the_baked_images_are_the_microbadges_own(client: FlaskClient, tenant: T
         assert b"data:image/png;base64," in client.get(page + "/badge.svg").get_data()
     else:
         assert b'<circle cx="32" cy="32" r="30" fill="#0a5"/>' in baked.get_data()
+    # A new image for the microbadge: this award keeps the image its credential names.
+    assert client.put(f"/api/v1/achievements/{achievement['id']}/image",
+                      headers=tenant.headers, data=png(3, 3),
+                      content_type="image/png").status_code == 200
+    again = client.get(page + ("/badge.png" if media_type == "image/png" else "/badge.svg"))
+    assert again.get_data() == baked.get_data()
 
 
 def test_the_qr_codes_decode_to_the_page_url(client: FlaskClient, tenant: Tenant) -> None:
