@@ -47,6 +47,7 @@ BODIES: Final[dict[tuple[str, str], str]] = {
     ("PUT", "/api/v1/achievements/<uuid:achievement_id>/image"): "image",
     ("POST", "/api/v1/credentials"): "award",
     ("POST", "/api/v1/credentials/<uuid:credential_id>/reissue"): "none",
+    ("POST", "/api/v1/credentials/<uuid:credential_id>/manage-link"): "none",
     ("POST", "/api/v1/credentials/<uuid:credential_id>/revoke"): "revoke",
     ("POST", "/api/v1/credentials/<uuid:credential_id>/suspend"): "none",
     ("POST", "/api/v1/credentials/<uuid:credential_id>/unsuspend"): "none",
