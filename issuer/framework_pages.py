@@ -33,6 +33,7 @@ from issuer.frameworks import (
 )
 from issuer.models import FrameworkRecord
 from issuer.problems import ApiProblem
+from verifier.web import wants_html
 
 __all__ = ["framework_pages"]
 
@@ -52,11 +53,6 @@ CONTEXT: Final = {
     "relatedESCOSkill": {"@id": _ELM + "relatedESCOSkill", "@type": "@id"},
     "competence": {"@type": "@id"},
 }
-
-
-def _wants_html() -> bool:
-    best = request.accept_mimetypes.best_match([JSON_LD, "application/json", _HTML])
-    return best == _HTML
 
 
 def _without_nulls(value: Any) -> Any:
@@ -99,7 +95,7 @@ def index() -> Response:
     """Every framework version this service knows."""
     base = issuer_context().base_url
     records = list_frameworks(db_session())
-    if _wants_html():
+    if wants_html():
         return _html("frameworks.html", title="Skills frameworks", frameworks=[
             {"name": record.name, "version": record.version,
              "url": framework_url(base, record), "competences": len(record.competences),
@@ -123,7 +119,7 @@ def framework(slug: str, version: str) -> Response:
     base = issuer_context().base_url
     record = _framework(slug, version)
     url = framework_url(base, record)
-    if _wants_html():
+    if wants_html():
         versions = [{"version": item.version, "url": framework_url(base, item)}
                     for item in list_frameworks(db_session()) if item.slug == slug]
         return _html("framework.html", title=record.name, framework=record, url=url,
@@ -157,7 +153,7 @@ def competence(slug: str, version: str, code: str) -> Response:
         raise ApiProblem("not_found", f"no competence {code!r} in {slug!r} {version!r}")
     url = competence_url(base, record, code)
     eqf = eqf_uri(item.eqf_level) if item.eqf_level else None
-    if _wants_html():
+    if wants_html():
         return _html("competence.html", title=item.name, competence=item, framework=record,
                      framework_url=framework_url(base, record), url=url, eqf_url=eqf)
     return _json_ld({
@@ -185,7 +181,7 @@ def job_role(slug: str, version: str, code: str) -> Response:
                      "name": names.get(item["competence"], item["competence"]),
                      "level": labels.get(item["level"], item["level"])}
                     for item in role.requirements]
-    if _wants_html():
+    if wants_html():
         return _html("job_role.html", title=role.name, role=role, framework=record,
                      framework_url=root, url=url,
                      requirements=[{**item, "url": item["competence"]} for item in requirements])
@@ -205,7 +201,7 @@ def vocabulary(scheme: str) -> Response:
     if found is None:
         raise ApiProblem("not_found", f"no vocabulary {scheme!r}")
     base = issuer_context().base_url
-    if _wants_html():
+    if wants_html():
         return _html("vocabulary.html", title=found.title, vocabulary=found)
     url = f"{base}/vocabularies/{scheme}"
     return _json_ld({

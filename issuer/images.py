@@ -24,6 +24,7 @@ import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
 from sqlalchemy.orm import Session
 
+from badges.baking import is_png
 from issuer.clock import Clock
 from issuer.errors import InvalidInputError
 from issuer.models import ImageRecord, ProviderRecord
@@ -36,7 +37,6 @@ MAX_IMAGE_SIDE: Final = 4096
 PNG: Final = "image/png"
 SVG: Final = "image/svg+xml"
 IMAGE_MEDIA_TYPES: Final = (PNG, SVG)
-_PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
 _SVG_NAMESPACE: Final = "{http://www.w3.org/2000/svg}"
 _EMBLEM_SIDE: Final = 256
 
@@ -66,7 +66,7 @@ def store_image(session: Session, provider: ProviderRecord, data: bytes, media_t
 
 def _check_png(data: bytes) -> None:
     # The IHDR chunk must come first: length 13, then width and height (PNG spec §11.2.2).
-    if len(data) < 33 or not data.startswith(_PNG_SIGNATURE) or data[12:16] != b"IHDR":
+    if len(data) < 33 or not is_png(data) or data[12:16] != b"IHDR":
         raise InvalidInputError("not a PNG image")
     width, height = struct.unpack(">II", data[16:24])
     if not (0 < width <= MAX_IMAGE_SIDE and 0 < height <= MAX_IMAGE_SIDE):
