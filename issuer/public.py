@@ -44,13 +44,24 @@ _IMAGE_CSP: Final = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
 def _json(document: Any, *, media_type: str = "application/json",
-          cache: str = _PUBLIC_CACHE) -> Response:
+          cache: str = _PUBLIC_CACHE, negotiated: bool = False) -> Response:
+    """The JSON answer, conditional on its ETag; `negotiated` when the URL also has a page
+    for browsers (`_page`)."""
     body = json.dumps(document).encode("utf-8")
     response = Response(body, mimetype=media_type)
     response.headers["Cache-Control"] = cache
+    if negotiated:
+        response.headers["Vary"] = "Accept"
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.set_etag(hashlib.sha256(body).hexdigest())
     response.make_conditional(request)  # 304 for a matching If-None-Match
+    return response
+
+
+def _page(template: str, **values: Any) -> Response:
+    """The page for browsers of a URL that answers machines with JSON."""
+    response = Response(render_template(template, **values), mimetype="text/html")
+    response.headers["Vary"] = "Accept"
     return response
 
 
@@ -65,20 +76,15 @@ def _provider(slug: str) -> ProviderRecord:
 def index() -> Response:
     """What this service is, and where to start (a page for browsers)."""
     if wants_html():
-        response = Response(render_template("home.html", title="microbadges"),
-                            mimetype="text/html")
-        response.headers["Vary"] = "Accept"
-        return response
+        return _page("home.html", title="microbadges")
     base = issuer_context().base_url
-    response = _json({"name": "microbadges issuer service",
-                      "version": metadata.version("microbadges"),
-                      "links": {"openapi": f"{base}/api/v1/openapi.json",
-                                "verify": f"{base}/verify",
-                                "token": f"{base}/oauth/token",
-                                "jwks": f"{base}/.well-known/jwks.json"}},
-                     cache="no-cache")
-    response.headers["Vary"] = "Accept"
-    return response
+    return _json({"name": "microbadges issuer service",
+                  "version": metadata.version("microbadges"),
+                  "links": {"openapi": f"{base}/api/v1/openapi.json",
+                            "verify": f"{base}/verify",
+                            "token": f"{base}/oauth/token",
+                            "jwks": f"{base}/.well-known/jwks.json"}},
+                 cache="no-cache", negotiated=True)
 
 
 @public.get("/issuers/<slug>")
@@ -91,16 +97,11 @@ def issuer_profile(slug: str) -> Response:
                             if value and key != "address_country_code")
         did_document = (issuer_context().base_url + profile_path(slug) + "/did.json"
                         if provider.identifier_method == IdentifierMethod.DID_WEB else None)
-        response = Response(render_template(
-            "issuer.html", title=provider.name, provider=provider,
-            website=safe_link(provider.url), address=address, keys=published_keys(provider),
-            did_document=did_document), mimetype="text/html")
-        response.headers["Vary"] = "Accept"
-        return response
-    response = _json(build_profile_document(provider_profile(provider),
-                                            published_keys(provider)), media_type=JSON_LD)
-    response.headers["Vary"] = "Accept"
-    return response
+        return _page("issuer.html", title=provider.name, provider=provider,
+                     website=safe_link(provider.url), address=address,
+                     keys=published_keys(provider), did_document=did_document)
+    return _json(build_profile_document(provider_profile(provider), published_keys(provider)),
+                 media_type=JSON_LD, negotiated=True)
 
 
 @public.get("/issuers/<slug>/did.json")
