@@ -20,7 +20,8 @@ import io
 import json
 import re
 import unicodedata
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 import qrcode
 import qrcode.constants
@@ -80,9 +81,9 @@ def _with_page_headers(response: BaseResponse) -> BaseResponse:
     return response
 
 
-def _file_name(record: CredentialRecord, extension: str) -> str:
+def _file_name(credential: Mapping[str, Any], extension: str) -> str:
     """An ASCII file name from the microbadge name: `Battery-safety.png`."""
-    name = json.loads(record.document).get("name") or "badge"
+    name = credential.get("name") or "badge"
     ascii_name = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
     stem = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-")[:60] or "badge"
     return f"{stem}.{extension}"
@@ -137,8 +138,7 @@ def _replacement(record: CredentialRecord) -> str | None:
     """The page of the credential that superseded this one, when it is shown."""
     if record.state != CredentialState.SUPERSEDED or record.replaced_by_id is None:
         return None
-    newer = db_session().scalar(select(CredentialRecord).where(
-        CredentialRecord.id == record.replaced_by_id))
+    newer = db_session().get(CredentialRecord, record.replaced_by_id)
     if newer is None or newer.share_token is None or newer.hidden_at is not None:
         return None
     return page_url(issuer_context().base_url, newer.share_token)
@@ -148,44 +148,45 @@ def _replacement(record: CredentialRecord) -> str | None:
 def credential_file(token: str) -> BaseResponse:
     """The signed credential as a file to keep or hand to a wallet."""
     record = _shown(token)
-    response = _download(record.document.encode("utf-8"), "application/vc+ld+json",
-                         _file_name(record, "json"), attachment=True)
-    response.headers["Access-Control-Allow-Origin"] = "*"
+    response = _credential_response(record, _CREDENTIAL_TYPES[0])
+    file_name = _file_name(json.loads(record.document), "json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
 
 
-def _baked(record: CredentialRecord) -> tuple[bytes, bytes]:
-    """The PNG and SVG to bake: of the image the credential names (images are immutable,
-    so a microbadge given a new image since keeps its old one in earlier awards)."""
+def _baked(record: CredentialRecord, kind: str) -> BaseResponse:
+    """The badge image of `kind` (png, svg) with the credential baked in: of the image the
+    credential names (images are immutable, so a microbadge given a new image since keeps
+    its old one in earlier awards)."""
     credential = json.loads(record.document)
     image = summarize(credential).image_url or ""
     prefix = f"{issuer_context().base_url}/images/"
     stored = (db_session().scalar(select(ImageRecord).where(
         ImageRecord.public_id == image.removeprefix(prefix)))
         if image.startswith(prefix) else None)
-    return badge_images(stored, str(credential.get("name") or "Badge"))
+    png, svg = badge_images(stored, str(credential.get("name") or "Badge"))
+    attachment = "download" in request.args
+    if kind == "png":
+        return _download(bake_png(png, record.document), "image/png",
+                         _file_name(credential, "png"), attachment=attachment)
+    response = _download(bake_svg(svg, record.document), "image/svg+xml",
+                         _file_name(credential, "svg"), attachment=attachment)
+    # An SVG opened on its own is a document: nothing in it may run.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox")
+    return response
 
 
 @credential_pages.get("/badges/<token>/badge.png")
 def baked_png(token: str) -> BaseResponse:
     """The badge PNG with the credential in its `openbadgecredential` iTXt chunk."""
-    record = _shown(token)
-    png, _ = _baked(record)
-    return _download(bake_png(png, record.document), "image/png", _file_name(record, "png"),
-                     attachment="download" in request.args)
+    return _baked(_shown(token), "png")
 
 
 @credential_pages.get("/badges/<token>/badge.svg")
 def baked_svg(token: str) -> BaseResponse:
     """The badge SVG with the credential in its `<openbadges:credential>` element."""
-    record = _shown(token)
-    _, svg = _baked(record)
-    response = _download(bake_svg(svg, record.document), "image/svg+xml",
-                         _file_name(record, "svg"), attachment="download" in request.args)
-    # An SVG opened on its own is a document: nothing in it may run.
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox")
-    return response
+    return _baked(_shown(token), "svg")
 
 
 @functools.lru_cache(maxsize=1024)
