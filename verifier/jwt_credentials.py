@@ -34,6 +34,7 @@ from keys.errors import (
 from keys.resolution import DocumentFetcher
 from verifier.proofs import ProofOutcome, Resolver
 from verifier.report import CheckId, errored, failed, passed
+from verifier.structure import issuer_id
 
 __all__ = ["JWT_ALGORITHMS", "VcJwt", "check_jwt_proof", "read_vc_jwt"]
 
@@ -99,12 +100,11 @@ def _epoch(value: object) -> float | None:
 def _claim_mismatches(jwt: VcJwt) -> list[str]:
     """Where a JWT claim says something else than the credential it carries."""
     credential, claims = jwt.credential, jwt.claims
-    issuer = credential.get("issuer")
-    issuer_id = issuer.get("id") if isinstance(issuer, Mapping) else issuer
     subjects = as_list(credential.get("credentialSubject"))
     subject_id = subjects[0].get("id") if subjects and isinstance(subjects[0], Mapping) else None
     pairs: list[tuple[str, object, object]] = [
-        ("iss", claims.get("iss"), issuer_id), ("jti", claims.get("jti"), credential.get("id")),
+        ("iss", claims.get("iss"), issuer_id(credential)),
+        ("jti", claims.get("jti"), credential.get("id")),
         ("sub", claims.get("sub"), subject_id)]
     mismatches = [f"{claim} is {claimed!r} but the credential says {stated!r}"
                   for claim, claimed, stated in pairs

@@ -22,6 +22,7 @@ from badges.json_document import as_list
 from badges.micro_credential import VOCABULARIES
 from badges.recipient import identity_hash_matches
 from verifier.report import CheckId, CheckResult, CheckStatus, VerificationReport
+from verifier.structure import issuer_id
 
 __all__ = [
     "STATUS_WORDS",
@@ -78,7 +79,6 @@ class Element:
     label: str
     value: str
     url: str | None
-    detail: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,6 @@ class BadgeSummary:
     issuer_id: str | None
     valid_from: datetime | None
     valid_until: datetime | None
-    awarded: datetime | None
     skills: tuple[Skill, ...]
     elements: tuple[Element, ...]
     credits: str | None
@@ -190,8 +189,7 @@ def _alignments(achievement: Mapping[str, Any]) -> tuple[tuple[Skill, ...],
         label = _ELEMENT_LABELS.get(target_type) if target_type is not None else None
         if label is not None:
             value = description if target_type == "ext:CreditSystem" else None
-            elements.append(Element(label=label, value=value or name, url=url,
-                                    detail=framework))
+            elements.append(Element(label=label, value=value or name, url=url))
             continue
         level = description.removeprefix("Level: ") if description else None
         named = next((index for index, skill in enumerate(skills) if skill.name == name), None)
@@ -217,9 +215,8 @@ def summarize(credential: Mapping[str, Any]) -> BadgeSummary:
     """The people-facing facts of an (OB 3.0 or other) credential."""
     subject = _subject(credential)
     achievement = _mapping(subject.get("achievement"))
-    issuer = credential.get("issuer")
-    issuer_map = _mapping(issuer)
-    issuer_id = _text(issuer) if isinstance(issuer, str) else _text(issuer_map.get("id"))
+    issuer_map = _mapping(credential.get("issuer"))
+    issuer = _text(issuer_id(credential))
     image_url, caption = _image(achievement)
     skills, elements = _alignments(achievement)
     name = (_text(achievement.get("name")) or _text(credential.get("name"))
@@ -236,12 +233,11 @@ def summarize(credential: Mapping[str, Any]) -> BadgeSummary:
         achievement_url=safe_link(achievement.get("id")),
         achievement_type=_words(_text(achievement.get("achievementType"))),
         issuer_name=_text(issuer_map.get("name")),
-        issuer_url=safe_link(issuer_map.get("url")) or safe_link(issuer_id),
-        issuer_id=issuer_id,
+        issuer_url=safe_link(issuer_map.get("url")) or safe_link(issuer),
+        issuer_id=issuer,
         valid_from=_date(credential.get("validFrom")) or _date(credential.get("issuanceDate")),
         valid_until=(_date(credential.get("validUntil"))
                      or _date(credential.get("expirationDate"))),
-        awarded=_date(credential.get("awardedDate")),
         skills=skills,
         elements=elements,
         credits=_number(credits),

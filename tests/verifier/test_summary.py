@@ -32,7 +32,7 @@ def test_the_1edtech_simple_credential_reads_as_its_issuer_wrote_it() -> None:
         achievement_type=None, issuer_name="Example Corp",
         issuer_url="https://example.com/issuers/876543",
         issuer_id="https://example.com/issuers/876543",
-        valid_from=datetime(2010, 1, 1, tzinfo=UTC), valid_until=None, awarded=None,
+        valid_from=datetime(2010, 1, 1, tzinfo=UTC), valid_until=None,
         skills=(), elements=(), credits=None, results=())
 
 
