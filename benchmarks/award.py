@@ -82,25 +82,33 @@ from badges.model import (
 )
 from badges.status_documents import StatusPurpose, build_status_entry
 from benchmarks.sign_verify import BenchmarkError, machine_info
-from issuer.achievements import (
+from issuer.awards.issuance import Issuance
+from issuer.awards.issuing import AwardInput, Learner, award_credential, award_credentials
+from issuer.awards.models import CredentialRecord
+from issuer.awards.status_lists import LIST_SIZE, status_list_path
+from issuer.microbadges.images import store_image
+from issuer.microbadges.models import AchievementRecord
+from issuer.microbadges.services import (
     AchievementInput,
     achievement_model,
     create_achievement,
     set_achievement_image,
 )
-from issuer.awarding import AwardInput, Learner, award_credential, award_credentials
-from issuer.clock import system_clock
-from issuer.database import (
+from issuer.platform.clock import system_clock
+from issuer.platform.database import (
     create_database_engine,
     make_session_factory,
     upgrade_database,
     writing,
 )
-from issuer.images import store_image
-from issuer.key_vault import KeyVault
-from issuer.models import AchievementRecord, CredentialRecord, ProviderRecord
-from issuer.providers import ProviderInput, active_signing_key, create_provider, provider_profile
-from issuer.status_lists import LIST_SIZE, ListSigner, status_list_path
+from issuer.platform.key_vault import KeyVault
+from issuer.providers.models import ProviderRecord
+from issuer.providers.services import (
+    ProviderInput,
+    active_signing_key,
+    create_provider,
+    provider_profile,
+)
 from keys.key_pair import KeyPair
 from keys.public_key import PublicKey
 from tests.samples import ORIGIN, realistic_microbadge
@@ -115,7 +123,7 @@ BACKENDS: Final = ("sqlite", "postgresql")
 POSTGRES_URL: Final = os.environ.get(
     "MICROBADGES_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TARGET_OVERHEAD: Final = 0.20
-# The hashed-email salt of an award (issuer.awarding uses 12 random bytes too).
+# The hashed-email salt of an award (issuer.awards.issuing uses 12 random bytes too).
 SALT_BYTES: Final = 12
 
 EXIT_BACKEND_NOT_RUN: Final = 1
@@ -238,9 +246,9 @@ class Issuer:
     achievement_id: str
 
     @property
-    def signer(self) -> ListSigner:
+    def signer(self) -> Issuance:
         """Keys, origin and clock of the awards (and of the status lists they start)."""
-        return ListSigner(vault=self.vault, base_url=ORIGIN, clock=system_clock)
+        return Issuance(vault=self.vault, base_url=ORIGIN, clock=system_clock)
 
 
 @cache

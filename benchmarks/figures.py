@@ -1,6 +1,6 @@
 """Upskilling figures at scale: every figure the API offers, on 1,000,000 credentials, on
 SQLite and PostgreSQL, against the issue's budget of one second per answer: answered from
-the snapshots (`issuer.figures.refresh_figures`), and counted live.
+the snapshots (`issuer.figures.services.refresh_figures`), and counted live.
 
 Run from the repository root:
 
@@ -51,18 +51,15 @@ from benchmarks.award import (
     server_version,
 )
 from benchmarks.sign_verify import BenchmarkError, machine_info
-from issuer.clock import system_clock
-from issuer.credential_queries import learner_key
-from issuer.database import make_session_factory, upgrade_database
-from issuer.figures import DIMENSIONS, FigureQuery, answer_figures, refresh_figures
-from issuer.frameworks import framework_input_from_json, import_framework
-from issuer.models import (
-    AchievementRecord,
-    AchievementSkillRecord,
-    CompetenceRecord,
-    CredentialRecord,
-    ProviderRecord,
-)
+from issuer.awards.models import CredentialRecord
+from issuer.awards.queries import learner_key
+from issuer.figures.services import DIMENSIONS, FigureQuery, answer_figures, refresh_figures
+from issuer.frameworks.models import CompetenceRecord
+from issuer.frameworks.services import framework_input_from_json, import_framework
+from issuer.microbadges.models import AchievementRecord, AchievementSkillRecord
+from issuer.platform.clock import system_clock
+from issuer.platform.database import make_session_factory, upgrade_database
+from issuer.providers.models import ProviderRecord
 from issuer.seed import DEMO_FRAMEWORK
 
 DEFAULT_ROWS: Final = 1_000_000

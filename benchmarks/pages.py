@@ -39,7 +39,7 @@ from urllib.parse import urlencode, urlsplit
 
 from benchmarks.sign_verify import BenchmarkError, Timing, machine_info
 from benchmarks.status import award, running_service
-from issuer.sharing import page_url
+from issuer.awards.sharing import page_url
 
 DEFAULT_ITERATIONS: Final = 200
 DEFAULT_WARMUP: Final = 20

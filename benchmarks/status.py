@@ -45,14 +45,16 @@ from werkzeug.serving import make_server
 
 from badges.data_integrity import add_proof
 from benchmarks.sign_verify import BenchmarkError, Timing, machine_info
-from issuer.achievements import AchievementInput, create_achievement
-from issuer.app import IssuerContext, create_app
-from issuer.awarding import AwardInput, Learner, award_credential
-from issuer.database import writing
-from issuer.models import CredentialRecord, ProviderRecord
-from issuer.providers import ProviderInput, active_signing_key, create_provider
-from issuer.revocation import StatusAction, StatusChange, change_status
-from issuer.settings import Settings
+from issuer.app import create_app
+from issuer.awards.issuing import AwardInput, Learner, award_credential
+from issuer.awards.models import CredentialRecord
+from issuer.awards.revocation import StatusAction, StatusChange, change_status
+from issuer.microbadges.services import AchievementInput, create_achievement
+from issuer.platform.database import writing
+from issuer.platform.settings import Settings
+from issuer.providers.models import ProviderRecord
+from issuer.providers.services import ProviderInput, active_signing_key, create_provider
+from issuer.web.context import IssuerContext
 from verifier.fetch import HttpsDocumentFetcher
 from verifier.http_cache import ResponseCache
 from verifier.report import CheckId, CheckStatus
@@ -114,7 +116,7 @@ def award(service: Service, number: int) -> CredentialRecord:
             session, provider,
             AwardInput(achievement_id=service.achievement_id,
                        learner=Learner(email=f"learner{number}@example.org")),
-            service.context.list_signer())
+            service.context.issuance())
         return record
 
 
@@ -122,7 +124,7 @@ def measure_revoke(service: Service, iterations: int, warmup: int) -> tuple[Timi
     """(revoke + republish, the reference sign), alternating one of each."""
     records = [award(service, number) for number in range(iterations + warmup)]
     change = StatusChange(action=StatusAction.REVOKE, actor="benchmark", reason="benchmark")
-    signer = service.context.list_signer()
+    signer = service.context.issuance()
     revoke_ms, sign_ms = [], []
     for number, record in enumerate(records):
         with service.context.sessions() as session:

@@ -83,7 +83,7 @@ def _print(args: argparse.Namespace, changed: list[str], unchanged: list[str]) -
 @reporting_errors
 def _handle_change(args: argparse.Namespace) -> int:
     from issuer.admin import change_credential_statuses, load_service_settings
-    from issuer.revocation import StatusAction, StatusChange
+    from issuer.awards.revocation import StatusAction, StatusChange
 
     result = change_credential_statuses(
         load_service_settings(), provider_slug=args.provider,
@@ -97,9 +97,9 @@ def _handle_change(args: argparse.Namespace) -> int:
 @reporting_errors
 def _handle_bulk(args: argparse.Namespace) -> int:
     from issuer.admin import change_credential_statuses, load_service_settings
-    from issuer.credential_queries import CredentialFilter
-    from issuer.models import CredentialKind
-    from issuer.revocation import StatusAction, StatusChange
+    from issuer.awards.models import CredentialKind
+    from issuer.awards.queries import CredentialFilter
+    from issuer.awards.revocation import StatusAction, StatusChange
 
     if (args.achievement, args.learner, args.issued_after, args.issued_before) == (None,) * 4:
         print("error: give at least one of --achievement, --learner, --issued-after, "

@@ -18,7 +18,7 @@ __all__ = ["register"]
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `figures` command."""
-    from issuer.figures import DIMENSIONS, PERIODS
+    from issuer.figures.services import DIMENSIONS, PERIODS
 
     parser = commands.add_parser(
         "figures", help="distinct learners and credentials by skill, role, provider, "
@@ -38,7 +38,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 @reporting_errors
 def _handle(args: argparse.Namespace) -> int:
     from issuer.admin import figures_report, load_service_settings, refresh_figure_snapshots
-    from issuer.figures import FigureQuery, figures_csv
+    from issuer.figures.services import FigureQuery, figures_csv
 
     settings = load_service_settings()
     if args.refresh:

@@ -37,7 +37,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 @reporting_errors
 def _handle_import(args: argparse.Namespace) -> int:
     from issuer.admin import import_framework_file, load_service_settings
-    from issuer.errors import InvalidInputError
+    from issuer.platform.errors import InvalidInputError
 
     csv_format = (args.format == "csv" if args.format
                   else Path(args.file).suffix.lower() == ".csv")

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from cli.console import EXIT_OK, reporting_errors
 
 if TYPE_CHECKING:
-    from issuer.app import IssuerContext
     from issuer.server import ServerOptions
+    from issuer.web.context import IssuerContext
 
 __all__ = ["register"]
 
@@ -69,9 +69,10 @@ def _workers(value: str) -> int:
 def _handle_serve(args: argparse.Namespace) -> int:
     # The service's libraries are imported here, not at start-up of every command.
     from issuer.admin import load_service_settings, reporting_database_errors
-    from issuer.app import create_app, issuer_context
+    from issuer.app import create_app
+    from issuer.platform.settings import PREFIX
     from issuer.server import ServerOptions, check_server_options, run_server, served_origin
-    from issuer.settings import PREFIX
+    from issuer.web.context import issuer_context
 
     options = ServerOptions(host=args.host, port=args.port, workers=args.workers,
                             certfile=args.certfile, keyfile=args.keyfile)
@@ -90,8 +91,8 @@ def _handle_serve(args: argparse.Namespace) -> int:
 
 
 def _print_start(context: IssuerContext, options: ServerOptions) -> None:
-    from issuer.identity import profile_path
-    from issuer.oauth import TOKEN_PATH
+    from issuer.auth.oauth import TOKEN_PATH
+    from issuer.providers.identity import profile_path
     from issuer.seed import DEMO_SLUG, demo_clients
     from issuer.server import database_label
 

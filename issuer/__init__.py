@@ -1,8 +1,5 @@
 """microbadges issuer service: training providers issue Open Badges 3.0 microbadges.
 
-`create_app()` builds the Flask application (see `issuer.app`).
+`issuer.app.create_app()` builds the Flask application; each sub-package is one domain
+(see docs/architecture.md).
 """
-
-from issuer.app import create_app
-
-__all__ = ["create_app"]

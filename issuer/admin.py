@@ -23,26 +23,18 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from issuer.achievements import find_achievement
-from issuer.clock import Clock, system_clock
-from issuer.credential_queries import CredentialFilter, find_credential
-from issuer.database import (
-    create_database_engine,
-    current_revision,
-    head_revision,
-    make_session_factory,
-    upgrade_database,
-    writing,
-)
-from issuer.errors import InvalidInputError, IssuerError, NotFoundError
-from issuer.figures import (
+from issuer.auth.oauth import create_client
+from issuer.awards.issuance import Issuance
+from issuer.awards.queries import CredentialFilter, find_credential
+from issuer.awards.revocation import StatusChange, change_status, revoke_matching
+from issuer.figures.services import (
     Figure,
     FigureQuery,
     answer_figures,
     refresh_figures,
     target_progress,
 )
-from issuer.frameworks import (
+from issuer.frameworks.services import (
     export_csv,
     export_json,
     find_framework,
@@ -50,12 +42,20 @@ from issuer.frameworks import (
     framework_input_from_json,
     import_framework,
 )
-from issuer.key_vault import KeyVault
-from issuer.oauth import create_client
-from issuer.providers import find_provider
-from issuer.revocation import StatusChange, change_status, revoke_matching
-from issuer.settings import Settings, load_settings, read_secret
-from issuer.status_lists import ListSigner
+from issuer.microbadges.services import find_achievement
+from issuer.platform.clock import Clock, system_clock
+from issuer.platform.database import (
+    create_database_engine,
+    current_revision,
+    head_revision,
+    make_session_factory,
+    upgrade_database,
+    writing,
+)
+from issuer.platform.errors import InvalidInputError, IssuerError, NotFoundError
+from issuer.platform.key_vault import KeyVault
+from issuer.platform.settings import Settings, load_settings, read_secret
+from issuer.providers.services import find_provider
 
 __all__ = [
     "DatabaseError",
@@ -200,7 +200,7 @@ def change_credential_statuses(settings: Settings, *, provider_slug: str,
 
     Raises DatabaseError, NotFoundError (provider or credential), InvalidInputError.
     """
-    signer = ListSigner.for_settings(settings, vault=KeyVault(read_secret(settings.secret_file)),
+    signer = Issuance.for_settings(settings, vault=KeyVault(read_secret(settings.secret_file)),
                                      clock=clock)
     changed: list[str] = []
     unchanged: list[str] = []

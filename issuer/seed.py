@@ -26,15 +26,16 @@ from sqlalchemy.orm import Session
 from badges.micro_credential import EuElements
 from badges.model import Address, Alignment
 from badges.vocabulary import AchievementType
-from issuer.achievements import AchievementInput, SkillInput, create_achievement
-from issuer.app import IssuerContext
-from issuer.database import writing
-from issuer.frameworks import framework_input_from_json, import_framework
-from issuer.identity import profile_path
-from issuer.models import ApiClientRecord, ProviderRecord
-from issuer.oauth import OPERATOR_SCOPES, PROVIDER_SCOPES, create_client
-from issuer.providers import ProviderInput, create_provider
-from issuer.settings import read_secret
+from issuer.auth.models import ApiClientRecord
+from issuer.auth.oauth import OPERATOR_SCOPES, PROVIDER_SCOPES, create_client
+from issuer.frameworks.services import framework_input_from_json, import_framework
+from issuer.microbadges.services import AchievementInput, SkillInput, create_achievement
+from issuer.platform.database import writing
+from issuer.platform.settings import read_secret
+from issuer.providers.identity import profile_path
+from issuer.providers.models import ProviderRecord
+from issuer.providers.services import ProviderInput, create_provider
+from issuer.web.context import IssuerContext
 
 __all__ = ["DEMO_ACHIEVEMENTS", "DEMO_FRAMEWORK", "DEMO_SLUG", "DemoClient", "demo_clients",
            "seed_demo"]

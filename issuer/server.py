@@ -20,9 +20,9 @@ from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 from sqlalchemy.engine import make_url
 
-from issuer.app import issuer_context
-from issuer.errors import IssuerError
-from issuer.sharing import redact_links
+from issuer.awards.sharing import redact_links
+from issuer.platform.errors import IssuerError
+from issuer.web.context import issuer_context
 
 __all__ = ["ServerError", "ServerOptions", "check_server_options", "database_label",
            "run_server", "served_origin"]

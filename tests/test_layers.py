@@ -23,11 +23,11 @@ ALLOWED = {
 CONFINED = {
     "pyld": {"badges/canonicalization.py"},
     "cachetools": {"badges/canonicalization.py"},
-    "authlib": {"issuer/oauth.py"},
+    "authlib": {"issuer/auth/oauth.py"},
     "gunicorn": {"issuer/server.py"},
-    "qrcode": {"issuer/credential_pages.py"},
+    "qrcode": {"issuer/pages/badges.py"},
     "joserfc": {"verifier/jwt_credentials.py"},
-    "flask_limiter": {"issuer/rate_limits.py"},
+    "flask_limiter": {"issuer/web/rate_limits.py"},
     "selenium": set(),  # the browser tests only
 }
 

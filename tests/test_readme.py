@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from issuer.settings import describe_variables
+from issuer.platform.settings import describe_variables
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

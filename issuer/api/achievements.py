@@ -12,7 +12,12 @@ from flask import Response, jsonify, request
 from badges.errors import InvalidDocumentError
 from badges.micro_credential import EuElements
 from badges.model import Alignment
-from issuer.achievements import (
+from issuer.api.blueprint import api
+from issuer.api.representation import achievement_view
+from issuer.api.requests import Query, json_body, next_page_url, read_body
+from issuer.api.tenancy import current_provider
+from issuer.microbadges.images import IMAGE_MEDIA_TYPES, store_image
+from issuer.microbadges.services import (
     AchievementInput,
     GradingInput,
     SkillInput,
@@ -22,14 +27,9 @@ from issuer.achievements import (
     set_achievement_image,
     update_achievement,
 )
-from issuer.api.blueprint import api
-from issuer.api.representation import achievement_view
-from issuer.api.requests import Query, json_body, next_page_url, read_body
-from issuer.api.tenancy import current_provider
-from issuer.app import db_session, issuer_context
-from issuer.errors import InvalidInputError
-from issuer.images import IMAGE_MEDIA_TYPES, store_image
-from issuer.problems import ApiProblem
+from issuer.platform.errors import InvalidInputError
+from issuer.web.context import db_session, issuer_context
+from issuer.web.problems import ApiProblem
 
 __all__ = ["achievement_input"]
 

@@ -28,18 +28,19 @@ from issuer.api.requests import (
     request_digest,
 )
 from issuer.api.tenancy import current_provider
-from issuer.app import db_session, issuer_context
-from issuer.awarding import (
+from issuer.awards.issuing import (
     AwardInput,
     Learner,
     award_credential,
     award_credentials,
     reissue_credential,
 )
-from issuer.credential_queries import CredentialFilter, find_credential, list_credentials
-from issuer.errors import InvalidInputError, NotFoundError
-from issuer.models import CredentialKind, CredentialRecord, CredentialState, ProviderRecord
-from issuer.problems import ApiProblem
+from issuer.awards.models import CredentialKind, CredentialRecord, CredentialState
+from issuer.awards.queries import CredentialFilter, find_credential, list_credentials
+from issuer.platform.errors import InvalidInputError, NotFoundError
+from issuer.providers.models import ProviderRecord
+from issuer.web.context import db_session, issuer_context
+from issuer.web.problems import ApiProblem
 
 __all__ = ["ISSUE", "READ", "achievement_reference", "award_input", "find_issued", "view"]
 
@@ -139,7 +140,7 @@ def award_route() -> tuple[Response, int, dict[str, str]]:
     context = issuer_context()
     try:
         record, created = award_credential(
-            db_session(), provider, data, context.list_signer(), idempotency_key=key,
+            db_session(), provider, data, context.issuance(), idempotency_key=key,
             request_digest=request_digest(body) if key is not None else None)
     except NotFoundError:
         raise _unknown_achievement() from None
@@ -173,7 +174,7 @@ def bulk_award_route() -> tuple[Response, int, dict[str, str]]:
     context = issuer_context()
     try:
         records, created = award_credentials(
-            db_session(), provider, inputs, context.list_signer(),
+            db_session(), provider, inputs, context.issuance(),
             idempotency_keys=None if key is None else [f"bulk:{key}#{n}"
                                                        for n in range(len(inputs))],
             request_digest=request_digest(body) if key is not None else None)
@@ -259,5 +260,5 @@ def reissue_route(credential_id: uuid.UUID) -> tuple[Response, int, dict[str, st
     # writers are serialised already).
     db_session().refresh(record, with_for_update={"key_share": True})
     context = issuer_context()
-    new_record = reissue_credential(db_session(), provider, record, context.list_signer())
+    new_record = reissue_credential(db_session(), provider, record, context.issuance())
     return _created(new_record)

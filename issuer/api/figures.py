@@ -12,8 +12,8 @@ from flask import Response, jsonify, request
 from issuer.api.blueprint import api
 from issuer.api.representation import rfc3339
 from issuer.api.requests import Query
-from issuer.app import db_session, issuer_context
-from issuer.figures import (
+from issuer.auth.oauth import require_token
+from issuer.figures.services import (
     DIMENSIONS,
     PERIODS,
     FigureQuery,
@@ -21,8 +21,8 @@ from issuer.figures import (
     figures_csv,
     target_progress,
 )
-from issuer.models import ProviderRecord
-from issuer.oauth import require_token
+from issuer.providers.models import ProviderRecord
+from issuer.web.context import db_session, issuer_context
 
 __all__ = ["SCOPE"]
 

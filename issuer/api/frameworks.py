@@ -15,8 +15,8 @@ from flask import Response, jsonify, request
 from issuer.api.blueprint import api
 from issuer.api.requests import read_body, read_json
 from issuer.api.tenancy import current_provider
-from issuer.app import db_session, issuer_context
-from issuer.frameworks import (
+from issuer.frameworks.models import FrameworkRecord
+from issuer.frameworks.services import (
     export_csv,
     export_json,
     find_framework,
@@ -25,8 +25,8 @@ from issuer.frameworks import (
     framework_url,
     import_framework,
 )
-from issuer.models import FrameworkRecord
-from issuer.problems import ApiProblem
+from issuer.web.context import db_session, issuer_context
+from issuer.web.problems import ApiProblem
 
 __all__ = ["SCOPE"]
 

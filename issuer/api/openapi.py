@@ -22,7 +22,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from issuer.api.blueprint import api
-from issuer.app import issuer_context
+from issuer.web.context import issuer_context
 
 __all__ = ["openapi_document", "schema_errors"]
 

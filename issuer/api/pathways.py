@@ -9,18 +9,21 @@ from flask import Response, jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from issuer.achievements import SkillInput
 from issuer.api.blueprint import api
 from issuer.api.credentials import READ, achievement_reference
 from issuer.api.representation import rfc3339
 from issuer.api.requests import Query, json_body
 from issuer.api.tenancy import current_provider
-from issuer.app import db_session, issuer_context
-from issuer.errors import InvalidInputError
-from issuer.frameworks import competence_url
-from issuer.models import AchievementRecord, CompetenceRecord, PathwayRecord, ProviderRecord
-from issuer.pathways import PathwayInput, create_pathway, find_pathway, list_pathways
-from issuer.pathways import pathway_progress as progress_of
+from issuer.frameworks.models import CompetenceRecord
+from issuer.frameworks.services import competence_url
+from issuer.microbadges.models import AchievementRecord
+from issuer.microbadges.services import SkillInput
+from issuer.pathways.models import PathwayRecord
+from issuer.pathways.services import PathwayInput, create_pathway, find_pathway, list_pathways
+from issuer.pathways.services import pathway_progress as progress_of
+from issuer.platform.errors import InvalidInputError
+from issuer.providers.models import ProviderRecord
+from issuer.web.context import db_session, issuer_context
 
 __all__ = ["SCOPE"]
 

@@ -15,16 +15,16 @@ from issuer.api.blueprint import api
 from issuer.api.representation import ADDRESS_MEMBERS, address_view, key_view, provider_view
 from issuer.api.requests import check_body, json_body, read_json
 from issuer.api.tenancy import current_provider, operator_client
-from issuer.app import db_session, issuer_context
-from issuer.errors import InvalidInputError
-from issuer.models import IdentifierMethod, ProviderRecord
-from issuer.oauth import create_client
-from issuer.problems import ApiProblem
-from issuer.providers import ProviderInput, create_provider, rotate_key, update_provider
+from issuer.auth.oauth import create_client
+from issuer.platform.errors import InvalidInputError
+from issuer.providers.models import IdentifierMethod, ProviderRecord
+from issuer.providers.services import ProviderInput, create_provider, rotate_key, update_provider
+from issuer.web.context import db_session, issuer_context
+from issuer.web.problems import ApiProblem
 
 __all__ = ["merge_patch"]
 
-# API member → ProviderRecord profile field (issuer.providers.PROFILE_FIELDS).
+# API member → ProviderRecord profile field (issuer.providers.services.PROFILE_FIELDS).
 _PROFILE_MEMBERS: Final = {
     "name": "name",
     "url": "url",

@@ -12,18 +12,14 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from issuer.achievements import achievement_document, achievement_url
-from issuer.frameworks import competence_url
-from issuer.identity import profile_path
-from issuer.key_vault import KeyVault
-from issuer.models import (
-    AchievementRecord,
-    CredentialRecord,
-    IdentifierMethod,
-    ProviderRecord,
-    SigningKeyRecord,
-)
-from issuer.sharing import manage_url, page_url
+from issuer.awards.models import CredentialRecord
+from issuer.awards.sharing import manage_url, page_url
+from issuer.frameworks.services import competence_url
+from issuer.microbadges.models import AchievementRecord
+from issuer.microbadges.services import achievement_document, achievement_url
+from issuer.platform.key_vault import KeyVault
+from issuer.providers.identity import profile_path
+from issuer.providers.models import IdentifierMethod, ProviderRecord, SigningKeyRecord
 
 __all__ = [
     "ADDRESS_MEMBERS",

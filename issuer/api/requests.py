@@ -25,8 +25,8 @@ from badges.datatypes import check_text, parse_datetime
 from badges.errors import InvalidDocumentError
 from badges.json_document import JsonDocumentError, unique_members
 from issuer.api.openapi import json_pointer, schema_errors
-from issuer.app import issuer_context
-from issuer.problems import ApiProblem
+from issuer.web.context import issuer_context
+from issuer.web.problems import ApiProblem
 
 __all__ = [
     "Query",

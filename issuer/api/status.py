@@ -11,26 +11,27 @@ from sqlalchemy import select
 
 from badges.datatypes import parse_datetime
 from badges.errors import InvalidDocumentError
-from issuer.achievements import find_achievement
 from issuer.api.blueprint import api
 from issuer.api.credentials import READ, achievement_reference, find_issued, view
 from issuer.api.representation import rfc3339
 from issuer.api.requests import Query, json_body, next_page_url, read_body
 from issuer.api.tenancy import current_provider
-from issuer.app import db_session, issuer_context
-from issuer.credential_queries import CredentialFilter
-from issuer.errors import InvalidInputError, NotFoundError
-from issuer.models import AuditEventRecord, CredentialKind, CredentialRecord, ProviderRecord
-from issuer.oauth import REVOKE_SCOPE as REVOKE
-from issuer.oauth import current_client
-from issuer.problems import ApiProblem
-from issuer.revocation import (
+from issuer.auth.oauth import REVOKE_SCOPE as REVOKE
+from issuer.auth.oauth import current_client
+from issuer.awards.models import AuditEventRecord, CredentialKind, CredentialRecord
+from issuer.awards.queries import CredentialFilter
+from issuer.awards.revocation import (
     StatusAction,
     StatusChange,
     change_status,
     list_audit_events,
     revoke_matching,
 )
+from issuer.microbadges.services import find_achievement
+from issuer.platform.errors import InvalidInputError, NotFoundError
+from issuer.providers.models import ProviderRecord
+from issuer.web.context import db_session, issuer_context
+from issuer.web.problems import ApiProblem
 
 __all__: list[str] = []
 
@@ -50,7 +51,7 @@ def _change(provider: ProviderRecord, credential_id: uuid.UUID, action: StatusAc
     record = find_issued(provider, credential_id)
     changed = change_status(db_session(), provider, record,
                             StatusChange(action=action, actor=_actor(), reason=reason),
-                            issuer_context().list_signer())
+                            issuer_context().issuance())
     response = jsonify(view(record))
     response.headers["Status-Changed"] = "true" if changed else "false"
     return response, 200
@@ -124,7 +125,7 @@ def bulk_revoke_route() -> tuple[Response, int]:
     revoked = revoke_matching(
         db_session(), provider, where,
         StatusChange(action=StatusAction.REVOKE, actor=_actor(), reason=body["reason"]),
-        issuer_context().list_signer(), filter_description=given)
+        issuer_context().issuance(), filter_description=given)
     return jsonify({"revoked": len(revoked),
                     "credentials": [record.credential_id for record in revoked]}), 200
 

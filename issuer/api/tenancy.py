@@ -6,10 +6,10 @@ makes is scoped by that provider: another provider's resources are simply "not f
 
 from __future__ import annotations
 
-from issuer.app import db_session
-from issuer.models import ProviderRecord
-from issuer.oauth import CurrentClient, require_token
-from issuer.problems import ApiProblem
+from issuer.auth.oauth import CurrentClient, require_token
+from issuer.providers.models import ProviderRecord
+from issuer.web.context import db_session
+from issuer.web.problems import ApiProblem
 
 __all__ = ["current_provider", "operator_client"]
 

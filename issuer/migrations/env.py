@@ -1,11 +1,20 @@
-"""Alembic environment: runs the migrations on the Engine handed over by issuer.database."""
+"""Alembic environment: runs the migrations on the Engine handed over by
+issuer.platform.database."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import Engine
 
-from issuer.models import Base
+# Every domain's records, so that Base.metadata describes every table.
+import issuer.auth.models
+import issuer.awards.models
+import issuer.figures.models
+import issuer.frameworks.models
+import issuer.microbadges.models
+import issuer.pathways.models
+import issuer.providers.models  # noqa: F401
+from issuer.platform.records import Base
 
 engine = context.config.attributes["engine"]
 assert isinstance(engine, Engine)

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from benchmarks.figures import PERIODS, main
-from issuer.figures import DIMENSIONS
+from issuer.figures.services import DIMENSIONS
 
 
 def test_a_tiny_sqlite_run(capsys: pytest.CaptureFixture[str]) -> None:

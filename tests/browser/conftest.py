@@ -24,7 +24,7 @@ from selenium.webdriver.chrome.service import Service
 from werkzeug.serving import make_server
 
 from issuer.app import create_app
-from issuer.settings import Settings
+from issuer.platform.settings import Settings
 from tests.conftest import REPO
 
 CHROMIUM: Final = os.environ.get("MICROBADGES_CHROMIUM", "/usr/bin/chromium")

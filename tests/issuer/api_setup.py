@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from issuer.api.openapi import schema_errors
-from issuer.models import Base
+from issuer.platform.records import Base
 from tests.issuer.support import (
     ApiClient,
     bearer,

@@ -26,9 +26,9 @@ from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from issuer.app import create_app
-from issuer.database import create_database_engine, upgrade_database
-from issuer.models import Base
-from issuer.settings import Settings
+from issuer.platform.database import create_database_engine, upgrade_database
+from issuer.platform.records import Base
+from issuer.platform.settings import Settings
 from tests.issuer.support import BASE_URL, TestClock
 
 POSTGRES_URL: Final = os.environ.get(

@@ -17,9 +17,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from badges.json_document import as_list
-from issuer.app import IssuerContext
-from issuer.models import ProviderRecord
-from issuer.oauth import create_client
+from issuer.auth.oauth import create_client
+from issuer.providers.models import ProviderRecord
+from issuer.web.context import IssuerContext
 from keys.errors import ResolutionError
 from tests.interop.js_reference import MULTIKEY_CONTEXT_V1
 

@@ -13,7 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from issuer.models import CredentialKind, CredentialRecord, CredentialState, ProviderRecord
+from issuer.awards.models import CredentialKind, CredentialRecord, CredentialState
+from issuer.providers.models import ProviderRecord
 from tests.issuer.api_setup import (
     Tenant,
     assert_problem,

@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 
 from badges.canonicalization import canonicalize
 from issuer.app import create_app
-from issuer.oauth import PROVIDER_SCOPES
-from issuer.settings import Settings
+from issuer.auth.oauth import PROVIDER_SCOPES
+from issuer.platform.settings import Settings
 from tests.issuer.api_setup import (
     assert_problem,
     assert_schema,

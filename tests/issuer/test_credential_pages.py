@@ -19,9 +19,9 @@ from flask.testing import FlaskClient
 from PIL import Image
 
 from badges.baking import read_png, read_svg
-from issuer.images import default_emblem
+from issuer.awards.sharing import SHARE_TOKEN_BYTES
+from issuer.microbadges.images import default_emblem
 from issuer.seed import DEMO_FRAMEWORK
-from issuer.sharing import SHARE_TOKEN_BYTES
 from tests.issuer.api_setup import (
     Tenant,
     assert_problem,

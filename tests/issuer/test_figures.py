@@ -21,8 +21,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from issuer.app import create_app
-from issuer.credential_queries import learner_key
-from issuer.figures import (
+from issuer.awards.models import CredentialRecord, CredentialState
+from issuer.awards.queries import learner_key
+from issuer.figures.services import (
     DIMENSIONS,
     PERIODS,
     Figure,
@@ -31,19 +32,12 @@ from issuer.figures import (
     compute_figures,
     refresh_figures,
 )
-from issuer.frameworks import framework_input_from_json, import_framework
-from issuer.models import (
-    AchievementRecord,
-    AchievementSkillRecord,
-    CompetenceRecord,
-    CredentialRecord,
-    CredentialState,
-    FrameworkRecord,
-    JobRoleRecord,
-    ProviderRecord,
-)
+from issuer.frameworks.models import CompetenceRecord, FrameworkRecord, JobRoleRecord
+from issuer.frameworks.services import framework_input_from_json, import_framework
+from issuer.microbadges.models import AchievementRecord, AchievementSkillRecord
+from issuer.platform.settings import Settings
+from issuer.providers.models import ProviderRecord
 from issuer.seed import DEMO_FRAMEWORK
-from issuer.settings import Settings
 from tests.issuer.api_setup import (
     assert_problem,
     assert_schema,

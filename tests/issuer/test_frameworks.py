@@ -12,15 +12,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from issuer.errors import InvalidInputError
-from issuer.frameworks import (
+from issuer.frameworks.models import CompetenceRecord, FrameworkRecord
+from issuer.frameworks.services import (
     export_csv,
     export_json,
     framework_input_from_csv,
     framework_input_from_json,
     import_framework,
 )
-from issuer.models import CompetenceRecord, FrameworkRecord
+from issuer.platform.errors import InvalidInputError
 from issuer.seed import DEMO_FRAMEWORK
 from tests.issuer.api_setup import Tenant, assert_problem, create_tenant, operator_token
 from tests.issuer.support import context_of, json_of

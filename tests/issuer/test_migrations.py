@@ -10,14 +10,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import column, insert, table, text
 
-from issuer.credential_queries import learner_key
-from issuer.database import (
+from issuer.awards.queries import learner_key
+from issuer.platform.database import (
     create_database_engine,
     current_revision,
     head_revision,
     upgrade_database,
 )
-from issuer.models import Base
+from issuer.platform.records import Base
 
 
 def test_migrated_database_matches_the_models(database_url: str) -> None:

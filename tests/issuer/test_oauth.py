@@ -11,9 +11,9 @@ import pytest
 from flask import Flask, Response, jsonify
 from sqlalchemy import select
 
-from issuer.models import AccessTokenRecord, ApiClientRecord
-from issuer.oauth import PROVIDER_SCOPES, require_token
-from issuer.providers import ProviderInput, create_provider
+from issuer.auth.models import AccessTokenRecord, ApiClientRecord
+from issuer.auth.oauth import PROVIDER_SCOPES, require_token
+from issuer.providers.services import ProviderInput, create_provider
 from tests.issuer.support import (
     BASE_URL,
     ApiClient,

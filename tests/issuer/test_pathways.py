@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from issuer.models import CredentialRecord
+from issuer.awards.models import CredentialRecord
 from issuer.seed import DEMO_FRAMEWORK
 from tests.issuer.api_setup import (
     Tenant,

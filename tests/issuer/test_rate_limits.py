@@ -15,7 +15,7 @@ import redis
 from flask import Flask
 
 from issuer.app import create_app
-from issuer.settings import Settings, SettingsError, load_settings
+from issuer.platform.settings import Settings, SettingsError, load_settings
 from tests.issuer.api_setup import assert_problem
 from tests.issuer.support import TestClock, register_client
 

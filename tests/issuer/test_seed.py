@@ -12,10 +12,12 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from issuer.app import create_app
-from issuer.models import AchievementRecord, ApiClientRecord, ProviderRecord
-from issuer.oauth import secret_matches
+from issuer.auth.models import ApiClientRecord
+from issuer.auth.oauth import secret_matches
+from issuer.microbadges.models import AchievementRecord
+from issuer.platform.settings import Settings, SettingsError
+from issuer.providers.models import ProviderRecord
 from issuer.seed import DEMO_SLUG, demo_clients, seed_demo
-from issuer.settings import Settings, SettingsError
 from tests.issuer.support import (
     ApiClient,
     ServiceFetcher,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from issuer.settings import load_settings
+from issuer.platform.settings import load_settings
 
 
 @pytest.mark.parametrize(("base_url", "demo"), [

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit
 
-from issuer.key_vault import KeyVault
-from issuer.sharing import (
+from issuer.awards.sharing import (
     linkedin_url,
     manage_token,
     manage_url,
@@ -14,6 +13,7 @@ from issuer.sharing import (
     page_url,
     valid_manage_token,
 )
+from issuer.platform.key_vault import KeyVault
 
 ISSUED = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 EXPIRES = datetime(2028, 11, 30, tzinfo=UTC)

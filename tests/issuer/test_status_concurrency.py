@@ -15,13 +15,14 @@ from typing import Final
 from sqlalchemy import func, select
 
 from issuer.app import create_app
-from issuer.awarding import AwardInput, Learner, award_credential
-from issuer.clock import system_clock
-from issuer.database import create_database_engine, make_session_factory, writing
-from issuer.key_vault import KeyVault
-from issuer.models import CredentialRecord, ProviderRecord, StatusEntryRecord, StatusListRecord
-from issuer.settings import Settings, read_secret
-from issuer.status_lists import ListSigner
+from issuer.awards.issuance import Issuance
+from issuer.awards.issuing import AwardInput, Learner, award_credential
+from issuer.awards.models import CredentialRecord, StatusEntryRecord, StatusListRecord
+from issuer.platform.clock import system_clock
+from issuer.platform.database import create_database_engine, make_session_factory, writing
+from issuer.platform.key_vault import KeyVault
+from issuer.platform.settings import Settings, read_secret
+from issuer.providers.models import ProviderRecord
 from tests.issuer.api_setup import create_achievement, create_tenant, operator_token
 from tests.issuer.conftest import empty_postgres_schema
 from tests.issuer.support import BASE_URL
@@ -45,7 +46,7 @@ def _worker(database_url: str, secret_file: str, provider_id: int, achievement_i
                 award_credential(session, provider, AwardInput(
                     achievement_id=achievement_id,
                     learner=Learner(email=f"w{worker}-{number}@example.org")),
-                    ListSigner(vault=vault, base_url=BASE_URL, clock=system_clock))
+                    Issuance(vault=vault, base_url=BASE_URL, clock=system_clock))
     finally:
         engine.dispose()
     return AWARDS_PER_WORKER

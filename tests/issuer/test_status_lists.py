@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from badges.status_list import MIN_LIST_BITS, decode_status_list, get_status
-from issuer.models import StatusEntryRecord, StatusListRecord
+from issuer.awards.models import StatusEntryRecord, StatusListRecord
 from tests.issuer.api_setup import (
     Tenant,
     assert_problem,

@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from badges.status_list import decode_status_list, get_status
-from issuer.settings import Settings
+from issuer.platform.settings import Settings
 from tests.issuer.api_setup import Tenant, award, create_achievement, create_tenant, operator_token
 from tests.issuer.support import BASE_URL, ServiceFetcher, TestClock, json_of
 from verifier.report import CheckId, CheckStatus

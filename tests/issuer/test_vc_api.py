@@ -15,10 +15,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from badges.data_integrity import add_proof
-from issuer.achievements import AchievementInput, create_achievement
-from issuer.models import CredentialKind, CredentialRecord, IdentifierMethod
-from issuer.problems import PROBLEMS
-from issuer.providers import ProviderInput, active_signing_key, create_provider, find_provider
+from issuer.awards.models import CredentialKind, CredentialRecord
+from issuer.microbadges.services import AchievementInput, create_achievement
+from issuer.providers.models import IdentifierMethod
+from issuer.providers.services import (
+    ProviderInput,
+    active_signing_key,
+    create_provider,
+    find_provider,
+)
+from issuer.web.problems import PROBLEMS
 from keys.errors import ResolutionError
 from keys.key_pair import KeyPair
 from tests.issuer.api_setup import assert_problem, row_counts
@@ -58,7 +64,7 @@ def network(monkeypatch: pytest.MonkeyPatch) -> RecordingFetcher:
         assert isinstance(cache, ResponseCache)  # the app's shared cache
         return recorder
 
-    monkeypatch.setattr("issuer.verification.HttpsDocumentFetcher", fetcher)
+    monkeypatch.setattr("issuer.web.verification.HttpsDocumentFetcher", fetcher)
     return recorder
 
 

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import FileStorage
 
 from badges.baking import bake_png
-from issuer.images import default_emblem
+from issuer.microbadges.images import default_emblem
 from tests.issuer.api_setup import Tenant, award, create_achievement, create_tenant, operator_token
 from tests.issuer.support import BASE_URL
 

@@ -22,7 +22,7 @@ _BATCH = 5000
 
 
 def _learner_key(email: str | None, did: str | None) -> int:
-    """issuer.credential_queries.learner_key as of this revision (migrations stay frozen)."""
+    """issuer.awards.queries.learner_key as of this revision (migrations stay frozen)."""
     value = "mailto:" + email.strip().lower() if email is not None else (did or "").strip()
     return int.from_bytes(hashlib.sha256(value.encode("utf-8")).digest()[:8], "big") >> 1
 

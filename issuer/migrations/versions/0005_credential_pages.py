@@ -18,7 +18,7 @@ branch_labels = None
 depends_on = None
 
 _BATCH = 5000
-_TOKEN_BYTES = 20  # issuer.credential_pages.SHARE_TOKEN_BYTES as of this revision
+_TOKEN_BYTES = 20  # issuer.pages.badges.SHARE_TOKEN_BYTES as of this revision
 
 
 def upgrade() -> None:

@@ -1,0 +1,189 @@
+"""Public documents anyone may read, no token: issuer profiles (controller documents),
+did:web DID documents, JWKS, microbadge definitions, images and problem descriptions.
+
+These URLs are what credentials point at; they must stay stable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import metadata
+from typing import Any, Final
+
+from flask import Blueprint, Response, json, render_template, request
+from sqlalchemy import select
+
+from issuer.awards.status_lists import find_status_list, needs_refresh, refresh_status_list
+from issuer.microbadges.models import AchievementRecord, ImageRecord
+from issuer.microbadges.services import achievement_document
+from issuer.platform.errors import NotFoundError
+from issuer.providers.identity import (
+    build_did_document,
+    build_jwks,
+    build_profile_document,
+    profile_path,
+)
+from issuer.providers.models import IdentifierMethod, ProviderRecord
+from issuer.providers.services import find_provider, provider_profile, published_keys
+from issuer.web.context import db_session, issuer_context
+from issuer.web.problems import PROBLEMS, ApiProblem
+from verifier.summary import safe_link
+from verifier.web import wants_html
+
+__all__ = ["public"]
+
+public = Blueprint("public", __name__, template_folder="templates")
+
+JSON_LD: Final = "application/ld+json"
+CREDENTIAL_MEDIA_TYPE: Final = "application/vc+ld+json"
+# Issuer documents change when keys rotate: caches revalidate (ETag, 304) on every use, so
+# a credential signed with a new key never meets a stale did.json.
+_PUBLIC_CACHE: Final = "no-cache"
+_IMAGE_CACHE: Final = "public, max-age=31536000, immutable"
+# Uploaded SVGs are checked on the way in; this CSP is the second line of defence.
+_IMAGE_CSP: Final = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+
+def _json(document: Any, *, media_type: str = "application/json",
+          cache: str = _PUBLIC_CACHE, negotiated: bool = False) -> Response:
+    """The JSON answer, conditional on its ETag; `negotiated` when the URL also has a page
+    for browsers (`_page`)."""
+    body = json.dumps(document).encode("utf-8")
+    response = Response(body, mimetype=media_type)
+    response.headers["Cache-Control"] = cache
+    if negotiated:
+        response.headers["Vary"] = "Accept"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.set_etag(hashlib.sha256(body).hexdigest())
+    response.make_conditional(request)  # 304 for a matching If-None-Match
+    return response
+
+
+def _page(template: str, **values: Any) -> Response:
+    """The page for browsers of a URL that answers machines with JSON."""
+    response = Response(render_template(template, **values), mimetype="text/html")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _provider(slug: str) -> ProviderRecord:
+    try:
+        return find_provider(db_session(), slug)
+    except NotFoundError:
+        raise ApiProblem("not_found", f"no issuer {slug!r}") from None
+
+
+@public.get("/")
+def index() -> Response:
+    """What this service is, and where to start (a page for browsers)."""
+    if wants_html():
+        return _page("home.html", title="microbadges")
+    base = issuer_context().base_url
+    return _json({"name": "microbadges issuer service",
+                  "version": metadata.version("microbadges"),
+                  "links": {"openapi": f"{base}/api/v1/openapi.json",
+                            "verify": f"{base}/verify",
+                            "token": f"{base}/oauth/token",
+                            "jwks": f"{base}/.well-known/jwks.json"}},
+                 cache="no-cache", negotiated=True)
+
+
+@public.get("/issuers/<slug>")
+def issuer_profile(slug: str) -> Response:
+    """The issuer Profile as a JSON-LD controller document with every key; a page for
+    browsers (the link a badge page gives its issuer)."""
+    provider = _provider(slug)
+    if wants_html():
+        address = ", ".join(str(value) for key, value in (provider.address or {}).items()
+                            if value and key != "address_country_code")
+        did_document = (issuer_context().base_url + profile_path(slug) + "/did.json"
+                        if provider.identifier_method == IdentifierMethod.DID_WEB else None)
+        return _page("issuer.html", title=provider.name, provider=provider,
+                     website=safe_link(provider.url), address=address,
+                     keys=published_keys(provider), did_document=did_document)
+    return _json(build_profile_document(provider_profile(provider), published_keys(provider)),
+                 media_type=JSON_LD, negotiated=True)
+
+
+@public.get("/issuers/<slug>/did.json")
+def did_document(slug: str) -> Response:
+    """The DID document of a did:web issuer (404 for other identifier methods)."""
+    provider = _provider(slug)
+    if provider.identifier_method != IdentifierMethod.DID_WEB:
+        raise ApiProblem("not_found", f"issuer {slug!r} does not use did:web")
+    return _json(build_did_document(provider.issuer_id, published_keys(provider)),
+                 media_type="application/did+json")
+
+
+@public.get("/issuers/<slug>/jwks.json")
+def issuer_jwks(slug: str) -> Response:
+    """The issuer's public keys as a JWKS (`kid` = verification method id)."""
+    return _json(build_jwks(published_keys(_provider(slug))),
+                 media_type="application/jwk-set+json")
+
+
+@public.get("/.well-known/jwks.json")
+def service_jwks() -> Response:
+    """Every issuer's public keys on this service as one JWKS."""
+    providers = db_session().scalars(select(ProviderRecord).order_by(ProviderRecord.id))
+    keys = [key for provider in providers for key in published_keys(provider)]
+    return _json(build_jwks(keys), media_type="application/jwk-set+json")
+
+
+@public.get("/achievements/<public_id>")
+def achievement(public_id: str) -> Response:
+    """A microbadge definition (OB Achievement) at its id URL."""
+    record = db_session().scalar(
+        select(AchievementRecord).where(AchievementRecord.public_id == public_id))
+    if record is None:
+        raise ApiProblem("not_found", f"no microbadge {public_id!r}")
+    return _json(achievement_document(issuer_context().base_url, record), media_type=JSON_LD)
+
+
+@public.get("/images/<public_id>")
+def image(public_id: str) -> Response:
+    """An uploaded image, immutable (a new upload gets a new URL)."""
+    record = db_session().scalar(select(ImageRecord).where(ImageRecord.public_id == public_id))
+    if record is None:
+        raise ApiProblem("not_found", f"no image {public_id!r}")
+    response = Response(record.data, mimetype=record.media_type)
+    response.headers["Cache-Control"] = _IMAGE_CACHE
+    response.headers["Content-Security-Policy"] = _IMAGE_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.set_etag(record.sha256)
+    return response
+
+
+@public.get("/issuers/<slug>/status/<public_id>")
+def status_list(slug: str, public_id: str) -> Response:
+    """A signed BitstringStatusListCredential, re-signed first when half of its validity has
+    passed; cacheable for a few minutes (MICROBADGES_STATUS_LIST_MAX_AGE), with an ETag."""
+    provider = _provider(slug)
+    record = find_status_list(db_session(), provider, public_id)
+    if record is None:
+        raise ApiProblem("not_found", f"no status list {public_id!r} of issuer {slug!r}")
+    context = issuer_context()
+    signer = context.issuance()
+    if needs_refresh(record, signer):
+        list_id = record.id
+        db_session().rollback()  # give back this request's connection first
+        record = refresh_status_list(context.sessions, list_id, signer)
+    if record.document is None or record.valid_until is None:  # refresh_status_list signs
+        raise RuntimeError(f"status list {public_id} was not signed")
+    remaining = int((record.valid_until - signer.clock()).total_seconds())
+    max_age = max(0, min(context.settings.status_list_max_age, remaining))
+    response = Response(record.document.encode("utf-8"), mimetype=CREDENTIAL_MEDIA_TYPE)
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.set_etag(record.etag or "")
+    response.make_conditional(request)  # 304 for a matching If-None-Match
+    return response
+
+
+@public.get("/problems/<code>")
+def problem_description(code: str) -> Response:
+    """What a problem `type` URI names."""
+    if code not in PROBLEMS:
+        raise ApiProblem("not_found", f"no problem type {code!r}")
+    status, title = PROBLEMS[code]
+    return _json({"code": code, "status": status, "title": title})
