@@ -78,7 +78,6 @@ class DatabaseError(IssuerError):
     """The database cannot be reached or used (the message says why, without the URL)."""
 
     code = "database_unavailable"
-    status = 503
 
 
 @dataclass(frozen=True, slots=True)

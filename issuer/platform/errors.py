@@ -6,7 +6,7 @@ never builds HTTP responses itself.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from keys.errors import BadgeError
 
@@ -22,17 +22,15 @@ __all__ = [
 
 
 class IssuerError(BadgeError):
-    """Root of service-layer errors; `status` is the HTTP status the API answers with."""
+    """Root of service-layer errors."""
 
     code = "issuer_error"
-    status: ClassVar[int] = 400
 
 
 class InvalidInputError(IssuerError):
     """The request is well-formed JSON but its values are unacceptable."""
 
     code = "invalid_input"
-    status = 422
 
     def __init__(self, message: str, *, pointer: str | None = None,
                  errors: list[dict[str, Any]] | None = None) -> None:
@@ -48,7 +46,6 @@ class NotFoundError(IssuerError):
     `index` names the item of a batch that named it, when there is one."""
 
     code = "not_found"
-    status = 404
     index: int | None = None
 
 
@@ -56,25 +53,21 @@ class ConflictError(IssuerError):
     """The resource exists already (e.g. a provider slug is taken)."""
 
     code = "conflict"
-    status = 409
 
 
 class IdempotencyConflictError(IssuerError):
     """An Idempotency-Key was reused with a different request body."""
 
     code = "idempotency_key_reused"
-    status = 422
 
 
 class RotationUnsupportedError(IssuerError):
     """A did:key issuer cannot rotate: its key is its identifier."""
 
     code = "rotation_unsupported"
-    status = 409
 
 
 class ForbiddenError(IssuerError):
     """The token is valid but lacks the right to this action."""
 
     code = "forbidden"
-    status = 403

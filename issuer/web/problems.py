@@ -17,6 +17,7 @@ from flask import Flask, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
 
 from issuer.platform.errors import InvalidInputError, IssuerError
+from issuer.platform.urls import problem_type_url
 from keys.errors import BadgeError, KeyDecryptionError
 from verifier.web import render_error_page, wants_html
 
@@ -53,6 +54,11 @@ PROBLEMS: Final[Mapping[str, tuple[int, str]]] = {
     "internal_error": (500, "Internal server error"),
 }
 
+# Service errors whose code names no problem of its own: answered as `invalid_input` with
+# this status (the bare IssuerError, database_unavailable of the operator's CLI).
+_ERROR_STATUS: Final[Mapping[str, int]] = {"issuer_error": 400, "database_unavailable": 503,
+                                           "server_error": 400}
+
 _HTTP_CODES: Final = {400: "bad_request", 401: "unauthorized", 403: "forbidden",
                       404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
                       409: "conflict", 413: "payload_too_large",
@@ -76,7 +82,7 @@ class ApiProblem(Exception):  # noqa: N818 (RFC 9457 calls it a problem)
 
 def problem_type(code: str) -> str:
     """The `type` URI of a problem: a page on this service describing it."""
-    return f"{current_app.config['MICROBADGES_BASE_URL']}/problems/{code}"
+    return problem_type_url(current_app.config["MICROBADGES_BASE_URL"], code)
 
 
 def problem_response(problem: ApiProblem) -> Response:
@@ -108,7 +114,7 @@ def from_badge_error(error: BadgeError) -> ApiProblem:
             extra["errors"] = error.errors
         elif isinstance(error, InvalidInputError) and error.pointer is not None:
             extra["errors"] = [{"pointer": error.pointer, "detail": error.message}]
-        return ApiProblem(code, error.message, status=error.status, **extra)
+        return ApiProblem(code, error.message, status=_ERROR_STATUS.get(error.code), **extra)
     return ApiProblem("invalid_input", error.message, error_code=error.code)
 
 
