@@ -85,7 +85,7 @@ from benchmarks.sign_verify import BenchmarkError, machine_info
 from issuer.awards.issuance import Issuance
 from issuer.awards.issuing import AwardInput, Learner, award_credential, award_credentials
 from issuer.awards.models import CredentialRecord
-from issuer.awards.status_lists import LIST_SIZE, status_list_path
+from issuer.awards.status_lists import LIST_SIZE
 from issuer.microbadges.images import store_image
 from issuer.microbadges.models import AchievementRecord
 from issuer.microbadges.services import (
@@ -102,6 +102,7 @@ from issuer.platform.database import (
     writing,
 )
 from issuer.platform.key_vault import KeyVault
+from issuer.platform.urls import status_list_path
 from issuer.providers.models import ProviderRecord
 from issuer.providers.services import (
     ProviderInput,

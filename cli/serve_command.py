@@ -92,7 +92,7 @@ def _handle_serve(args: argparse.Namespace) -> int:
 
 def _print_start(context: IssuerContext, options: ServerOptions) -> None:
     from issuer.auth.oauth import TOKEN_PATH
-    from issuer.providers.identity import profile_path
+    from issuer.platform.urls import profile_url
     from issuer.seed import DEMO_SLUG, demo_clients
     from issuer.server import database_label
 
@@ -106,7 +106,7 @@ def _print_start(context: IssuerContext, options: ServerOptions) -> None:
     print("Open:")
     links = {"service": f"{base}/", "verify a badge": f"{base}/verify"}
     if settings.demo:
-        links["demo issuer"] = base + profile_path(DEMO_SLUG)
+        links["demo issuer"] = profile_url(base, DEMO_SLUG)
     links |= {"OpenAPI document": base + OPENAPI_PATH, "token endpoint": base + TOKEN_PATH}
     for name, url in links.items():
         print(f"  {name:<17} {url}")

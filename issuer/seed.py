@@ -32,7 +32,7 @@ from issuer.frameworks.services import framework_input_from_json, import_framewo
 from issuer.microbadges.services import AchievementInput, SkillInput, create_achievement
 from issuer.platform.database import writing
 from issuer.platform.settings import read_secret
-from issuer.providers.identity import profile_path
+from issuer.platform.urls import profile_url
 from issuer.providers.models import ProviderRecord
 from issuer.providers.services import ProviderInput, create_provider
 from issuer.web.context import IssuerContext
@@ -175,7 +175,7 @@ def _seed(session: Session, context: IssuerContext,
         provider = create_provider(session, ProviderInput(
             slug=DEMO_SLUG,
             name="Demo Automotive Academy",
-            url=context.base_url + profile_path(DEMO_SLUG),
+            url=profile_url(context.base_url, DEMO_SLUG),
             email="demo-academy@example.org",
             description="A demonstration training provider seeded by microbadges. Its "
                         "microbadges are examples, not real qualifications.",

@@ -28,6 +28,7 @@ from issuer.microbadges.services import (
     update_achievement,
 )
 from issuer.platform.errors import InvalidInputError
+from issuer.platform.urls import api_achievement_url
 from issuer.web.context import db_session, issuer_context
 from issuer.web.problems import ApiProblem
 
@@ -105,7 +106,7 @@ def _grading(value: dict[str, Any] | None) -> GradingInput | None:
 
 
 def _location(public_id: str) -> str:
-    return f"{issuer_context().base_url}/api/v1/achievements/{public_id}"
+    return api_achievement_url(issuer_context().base_url, public_id)
 
 
 @api.post("/achievements")

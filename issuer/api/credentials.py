@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from badges.errors import InvalidDocumentError
 from badges.model import Evidence, Result
 from issuer.api.blueprint import api
-from issuer.api.representation import credential_path, credential_view
+from issuer.api.representation import credential_view
 from issuer.api.requests import (
     Query,
     idempotency_key,
@@ -38,6 +38,7 @@ from issuer.awards.issuing import (
 from issuer.awards.models import CredentialKind, CredentialRecord, CredentialState
 from issuer.awards.queries import CredentialFilter, find_credential, list_credentials
 from issuer.platform.errors import InvalidInputError, NotFoundError
+from issuer.platform.urls import api_credential_path, parse_achievement_url
 from issuer.providers.models import ProviderRecord
 from issuer.web.context import db_session, issuer_context
 from issuer.web.problems import ApiProblem
@@ -57,8 +58,7 @@ _STATES: Final = tuple(state.value for state in CredentialState)
 
 def achievement_reference(value: str) -> str | None:
     """The microbadge uuid named by `value` (its uuid or its public id URL), or None."""
-    prefix = f"{issuer_context().base_url}/achievements/"
-    candidate = value.removeprefix(prefix)
+    candidate = parse_achievement_url(issuer_context().base_url, value) or value
     return candidate.lower() if _UUID.fullmatch(candidate) else None
 
 
@@ -125,7 +125,7 @@ def view(record: CredentialRecord) -> dict[str, Any]:
 
 def _created(record: CredentialRecord, status: int = 201,
              ) -> tuple[Response, int, dict[str, str]]:
-    location = issuer_context().base_url + credential_path(record.credential_id)
+    location = issuer_context().base_url + api_credential_path(record.credential_id)
     return jsonify(view(record)), status, {"Location": location}
 
 

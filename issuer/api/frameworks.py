@@ -25,6 +25,7 @@ from issuer.frameworks.services import (
     framework_url,
     import_framework,
 )
+from issuer.platform.urls import api_framework_url
 from issuer.web.context import db_session, issuer_context
 from issuer.web.problems import ApiProblem
 
@@ -58,7 +59,7 @@ def import_framework_route() -> tuple[Response, int, dict[str, str]]:
     session = db_session()
     record, created = import_framework(session, data, owner=provider, clock=context.clock)
     session.commit()
-    location = f"{context.base_url}/api/v1/frameworks/{record.slug}/{record.version}"
+    location = api_framework_url(context.base_url, record.slug, record.version)
     return jsonify(_summary(record)), 201 if created else 200, {"Location": location}
 
 

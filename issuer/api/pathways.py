@@ -22,6 +22,7 @@ from issuer.pathways.models import PathwayRecord
 from issuer.pathways.services import PathwayInput, create_pathway, find_pathway, list_pathways
 from issuer.pathways.services import pathway_progress as progress_of
 from issuer.platform.errors import InvalidInputError
+from issuer.platform.urls import api_pathway_url
 from issuer.providers.models import ProviderRecord
 from issuer.web.context import db_session, issuer_context
 
@@ -87,7 +88,7 @@ def create_pathway_route() -> tuple[Response, int, dict[str, str]]:
     record = create_pathway(db_session(), provider, data, clock=context.clock)
     db_session().commit()
     return (jsonify(_view(record)), 201,
-            {"Location": f"{context.base_url}/api/v1/pathways/{record.public_id}"})
+            {"Location": api_pathway_url(context.base_url, record.public_id)})
 
 
 @api.get("/pathways")

@@ -17,15 +17,14 @@ from issuer.awards.sharing import manage_url, page_url
 from issuer.frameworks.services import competence_url
 from issuer.microbadges.models import AchievementRecord
 from issuer.microbadges.services import achievement_document, achievement_url
+from issuer.platform import urls
 from issuer.platform.key_vault import KeyVault
-from issuer.providers.identity import profile_path
 from issuer.providers.models import IdentifierMethod, ProviderRecord, SigningKeyRecord
 
 __all__ = [
     "ADDRESS_MEMBERS",
     "achievement_view",
     "address_view",
-    "credential_path",
     "credential_view",
     "key_view",
     "provider_view",
@@ -41,7 +40,6 @@ ADDRESS_MEMBERS: Final = {
     "addressCountry": "address_country",
     "addressCountryCode": "address_country_code",
 }
-_URN_UUID: Final = "urn:uuid:"
 
 
 def rfc3339(value: datetime) -> str:
@@ -63,7 +61,7 @@ def address_view(stored: Mapping[str, Any] | None) -> dict[str, str] | None:
 
 def provider_view(provider: ProviderRecord, base_url: str) -> dict[str, Any]:
     """The `Provider` view."""
-    profile_url = base_url + profile_path(provider.slug)
+    profile_url = urls.profile_url(base_url, provider.slug)
     return _present({
         "slug": provider.slug,
         "issuerId": provider.issuer_id,
@@ -77,9 +75,9 @@ def provider_view(provider: ProviderRecord, base_url: str) -> dict[str, Any]:
         "linkedinOrganizationId": provider.linkedin_organization_id,
         "suspensionEnabled": provider.suspension_enabled,
         "profileUrl": profile_url,
-        "didDocumentUrl": (profile_url + "/did.json"
+        "didDocumentUrl": (urls.did_document_url(base_url, provider.slug)
                            if provider.identifier_method == IdentifierMethod.DID_WEB else None),
-        "jwksUrl": profile_url + "/jwks.json",
+        "jwksUrl": urls.issuer_jwks_url(base_url, provider.slug),
         "createdAt": rfc3339(provider.created_at),
     })
 
@@ -112,11 +110,6 @@ def achievement_view(record: AchievementRecord, base_url: str) -> dict[str, Any]
     })
 
 
-def credential_path(credential_id: str) -> str:
-    """The API path of a credential (`urn:uuid:<uuid>` → /api/v1/credentials/<uuid>)."""
-    return "/api/v1/credentials/" + credential_id.removeprefix(_URN_UUID)
-
-
 def credential_view(record: CredentialRecord, base_url: str,
                     linked: Mapping[int, str], vault: KeyVault) -> dict[str, Any]:
     """The `Credential` view; `linked` maps row ids to credential ids for `replaces` and
@@ -134,7 +127,7 @@ def credential_view(record: CredentialRecord, base_url: str,
         "verificationMethod": record.verification_method,
         "replaces": linked.get(record.replaces_id) if record.replaces_id else None,
         "replacedBy": linked.get(record.replaced_by_id) if record.replaced_by_id else None,
-        "documentUrl": base_url + credential_path(record.credential_id) + "/document",
+        "documentUrl": base_url + urls.api_credential_path(record.credential_id) + "/document",
         "pageUrl": page_url(base_url, token) if token else None,
         "manageUrl": (manage_url(base_url, vault, token, record.manage_generation)
                       if token else None),

@@ -26,6 +26,7 @@ from issuer.awards.issuing import store_signed_credential
 from issuer.awards.models import CredentialKind, CredentialRecord
 from issuer.awards.status_lists import Allocation, allocate_status_entries
 from issuer.microbadges.models import AchievementRecord
+from issuer.platform.urls import parse_achievement_url
 from issuer.providers.models import ProviderRecord
 from issuer.providers.services import active_signing_key
 from issuer.web.context import db_session, issuer_context
@@ -97,15 +98,17 @@ def _check_own_achievements(session: Session, provider: ProviderRecord,
     """An achievement id on this service's origin must be one of the caller's microbadges:
     a provider may not issue another provider's badge under its own name. Raises
     ApiProblem 422 invalid_credential."""
-    prefix = f"{issuer_context().base_url}/achievements/"
+    base_url = issuer_context().base_url
     errors = []
     for index, subject in enumerate(as_list(credential.get("credentialSubject"))):
         achievement = subject.get("achievement") if isinstance(subject, dict) else None
         achievement_id = achievement.get("id") if isinstance(achievement, dict) else None
-        if not isinstance(achievement_id, str) or not achievement_id.startswith(prefix):
+        public_id = (parse_achievement_url(base_url, achievement_id)
+                     if isinstance(achievement_id, str) else None)
+        if public_id is None:
             continue
         owned = session.scalar(select(AchievementRecord.id).where(
-            AchievementRecord.public_id == achievement_id.removeprefix(prefix),
+            AchievementRecord.public_id == public_id,
             AchievementRecord.provider_id == provider.id))
         if owned is None:
             pointer = "/credential/credentialSubject" + (

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from issuer.awards.models import CredentialRecord
+from issuer.platform import urls
 from issuer.platform.key_vault import KeyVault
 
 __all__ = [
@@ -50,7 +51,7 @@ def new_share_token() -> str:
 
 def page_url(base_url: str, share_token: str) -> str:
     """The public page of an award."""
-    return f"{base_url}/badges/{share_token}"
+    return urls.page_url(base_url, share_token)
 
 
 def manage_token(vault: KeyVault, share_token: str, generation: int = 0) -> str:
@@ -65,7 +66,7 @@ def manage_url(base_url: str, vault: KeyVault, share_token: str,
                generation: int = 0) -> str:
     """The learner's private link to hide or show the page."""
     secret = manage_token(vault, share_token, generation)
-    return f"{page_url(base_url, share_token)}/manage/{secret}"
+    return urls.manage_url(base_url, share_token, secret)
 
 
 def valid_manage_token(vault: KeyVault, share_token: str, generation: int,

@@ -38,6 +38,7 @@ from badges.status_documents import (
 from badges.status_list import MIN_LIST_BITS, get_status, set_status
 from issuer.awards.issuance import Issuance
 from issuer.awards.models import CredentialRecord, StatusEntryRecord, StatusListRecord
+from issuer.platform import urls
 from issuer.platform.database import writing
 from issuer.providers.models import ProviderRecord
 from issuer.providers.services import active_signing_key
@@ -53,7 +54,6 @@ __all__ = [
     "publish_status_list",
     "refresh_status_list",
     "set_credential_status_bit",
-    "status_list_path",
 ]
 
 LIST_SIZE: Final = MIN_LIST_BITS
@@ -63,13 +63,8 @@ _RANDOM_DRAWS: Final = 32
 _RANDOM: Final = secrets.SystemRandom()
 
 
-def status_list_path(slug: str, public_id: str) -> str:
-    """The path of a status list credential on this service (stable: credentials name it)."""
-    return f"/issuers/{slug}/status/{public_id}"
-
-
 def _list_url(signer: Issuance, provider: ProviderRecord, record: StatusListRecord) -> str:
-    return signer.base_url + status_list_path(provider.slug, record.public_id)
+    return urls.status_list_url(signer.base_url, provider.slug, record.public_id)
 
 
 Allocation = tuple[StatusListRecord, int, dict[str, str]]

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from badges.jsonld_safety import FORBIDDEN_CHARACTER
 from issuer.frameworks.models import CompetenceRecord, FrameworkRecord, JobRoleRecord
+from issuer.platform import urls
 from issuer.platform.clock import Clock
 from issuer.platform.errors import ConflictError, ForbiddenError, InvalidInputError
 from issuer.providers.models import ProviderRecord
@@ -545,17 +546,17 @@ def import_framework(session: Session, data: FrameworkInput, *,
 
 def framework_url(base_url: str, framework: FrameworkRecord) -> str:
     """The public page of a framework version (`issuer.pages.frameworks`)."""
-    return f"{base_url}/frameworks/{framework.slug}/{framework.version}"
+    return urls.framework_url(base_url, framework.slug, framework.version)
 
 
 def competence_url(base_url: str, framework: FrameworkRecord, code: str) -> str:
     """The public page of a competence: what a microbadge's alignment names."""
-    return f"{framework_url(base_url, framework)}/competences/{code}"
+    return urls.competence_url(base_url, framework.slug, framework.version, code)
 
 
 def job_role_url(base_url: str, framework: FrameworkRecord, code: str) -> str:
     """The public page of a job role."""
-    return f"{framework_url(base_url, framework)}/job-roles/{code}"
+    return urls.job_role_url(base_url, framework.slug, framework.version, code)
 
 
 def level_ranks(framework: FrameworkRecord) -> dict[str, int]:

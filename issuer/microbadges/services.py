@@ -37,6 +37,7 @@ from badges.model import (
 from issuer.frameworks.models import CompetenceRecord, FrameworkRecord
 from issuer.frameworks.services import competence_url
 from issuer.microbadges.models import AchievementRecord, AchievementSkillRecord, ImageRecord
+from issuer.platform import urls
 from issuer.platform.clock import Clock
 from issuer.platform.errors import InvalidInputError, NotFoundError
 from issuer.providers.models import ProviderRecord
@@ -103,12 +104,12 @@ class AchievementInput:
 
 def achievement_url(base_url: str, record: AchievementRecord) -> str:
     """The public id URL of a microbadge."""
-    return f"{base_url}/achievements/{record.public_id}"
+    return urls.achievement_url(base_url, record.public_id)
 
 
 def image_url(base_url: str, image: ImageRecord) -> str:
     """The public URL of a stored image."""
-    return f"{base_url}/images/{image.public_id}"
+    return urls.image_url(base_url, image.public_id)
 
 
 def _skill_alignments(base_url: str, skill: AchievementSkillRecord) -> list[Alignment]:
@@ -130,7 +131,7 @@ def _skill_alignments(base_url: str, skill: AchievementSkillRecord) -> list[Alig
 
 def grade_id(base_url: str, record: AchievementRecord) -> str:
     """The id of the microbadge's grade ResultDescription (what a Result names)."""
-    return f"{achievement_url(base_url, record)}#grade"
+    return urls.grade_id(base_url, record.public_id)
 
 
 def _grading(base_url: str, record: AchievementRecord) -> tuple[ResultDescription, ...]:

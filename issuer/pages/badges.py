@@ -36,6 +36,7 @@ from issuer.awards.models import CredentialRecord, CredentialState
 from issuer.awards.sharing import find_shared, linkedin_url, page_url, valid_manage_token
 from issuer.microbadges.images import badge_images
 from issuer.microbadges.models import ImageRecord
+from issuer.platform.urls import parse_image_url
 from issuer.providers.models import ProviderRecord
 from issuer.web.context import db_session, issuer_context
 from issuer.web.problems import ApiProblem
@@ -157,10 +158,9 @@ def _baked(record: CredentialRecord, kind: str) -> BaseResponse:
     its old one in earlier awards)."""
     credential = json.loads(record.document)
     image = summarize(credential).image_url or ""
-    prefix = f"{issuer_context().base_url}/images/"
-    stored = (db_session().scalar(select(ImageRecord).where(
-        ImageRecord.public_id == image.removeprefix(prefix)))
-        if image.startswith(prefix) else None)
+    image_id = parse_image_url(issuer_context().base_url, image)
+    stored = (db_session().scalar(select(ImageRecord).where(ImageRecord.public_id == image_id))
+              if image_id is not None else None)
     png, svg = badge_images(stored, str(credential.get("name") or "Badge"))
     attachment = "download" in request.args
     if kind == "png":

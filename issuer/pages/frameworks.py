@@ -31,6 +31,7 @@ from issuer.frameworks.services import (
     latest_framework,
     list_frameworks,
 )
+from issuer.platform import urls
 from issuer.web.context import db_session, issuer_context
 from issuer.web.problems import ApiProblem
 from verifier.web import wants_html
@@ -100,7 +101,7 @@ def index() -> Response:
             {"name": record.name, "version": record.version,
              "url": framework_url(base, record), "competences": len(record.competences),
              "job_roles": len(record.job_roles)} for record in records])
-    return _json_ld({"@id": f"{base}/frameworks", "@type": "ItemList",
+    return _json_ld({"@id": urls.frameworks_url(base), "@type": "ItemList",
                      "itemListElement": [framework_url(base, record) for record in records]})
 
 
@@ -203,7 +204,7 @@ def vocabulary(scheme: str) -> Response:
     base = issuer_context().base_url
     if wants_html():
         return _html("vocabulary.html", title=found.title, vocabulary=found)
-    url = f"{base}/vocabularies/{scheme}"
+    url = urls.vocabulary_url(base, scheme)
     return _json_ld({
         "@id": url, "@type": "DefinedTermSet", "name": found.title,
         "hasDefinedTerm": [{"@id": f"{url}#{term.code}", "@type": "DefinedTerm",

@@ -13,18 +13,13 @@ from typing import Any, Final
 from flask import Blueprint, Response, json, render_template, request
 from sqlalchemy import select
 
-from issuer.awards.status_lists import find_status_list, needs_refresh, refresh_status_list
 from issuer.microbadges.models import AchievementRecord, ImageRecord
 from issuer.microbadges.services import achievement_document
+from issuer.platform import urls
 from issuer.platform.errors import NotFoundError
-from issuer.providers.identity import (
-    build_did_document,
-    build_jwks,
-    build_profile_document,
-    profile_path,
-)
 from issuer.providers.models import IdentifierMethod, ProviderRecord
-from issuer.providers.services import find_provider, provider_profile, published_keys
+from issuer.providers.services import find_provider, published_keys
+from issuer.publication import documents
 from issuer.web.context import db_session, issuer_context
 from issuer.web.problems import PROBLEMS, ApiProblem
 from verifier.summary import safe_link
@@ -81,10 +76,10 @@ def index() -> Response:
     base = issuer_context().base_url
     return _json({"name": "microbadges issuer service",
                   "version": metadata.version("microbadges"),
-                  "links": {"openapi": f"{base}/api/v1/openapi.json",
-                            "verify": f"{base}/verify",
-                            "token": f"{base}/oauth/token",
-                            "jwks": f"{base}/.well-known/jwks.json"}},
+                  "links": {"openapi": urls.openapi_url(base),
+                            "verify": urls.verify_url(base),
+                            "token": urls.token_url(base),
+                            "jwks": urls.service_jwks_url(base)}},
                  cache="no-cache", negotiated=True)
 
 
@@ -96,38 +91,33 @@ def issuer_profile(slug: str) -> Response:
     if wants_html():
         address = ", ".join(str(value) for key, value in (provider.address or {}).items()
                             if value and key != "address_country_code")
-        did_document = (issuer_context().base_url + profile_path(slug) + "/did.json"
+        did_document = (urls.did_document_url(issuer_context().base_url, slug)
                         if provider.identifier_method == IdentifierMethod.DID_WEB else None)
         return _page("issuer.html", title=provider.name, provider=provider,
                      website=safe_link(provider.url), address=address,
                      keys=published_keys(provider), did_document=did_document)
-    return _json(build_profile_document(provider_profile(provider), published_keys(provider)),
-                 media_type=JSON_LD, negotiated=True)
+    return _json(documents.profile_document(provider), media_type=JSON_LD, negotiated=True)
 
 
 @public.get("/issuers/<slug>/did.json")
 def did_document(slug: str) -> Response:
     """The DID document of a did:web issuer (404 for other identifier methods)."""
-    provider = _provider(slug)
-    if provider.identifier_method != IdentifierMethod.DID_WEB:
+    document = documents.did_document(_provider(slug))
+    if document is None:
         raise ApiProblem("not_found", f"issuer {slug!r} does not use did:web")
-    return _json(build_did_document(provider.issuer_id, published_keys(provider)),
-                 media_type="application/did+json")
+    return _json(document, media_type="application/did+json")
 
 
 @public.get("/issuers/<slug>/jwks.json")
 def issuer_jwks(slug: str) -> Response:
     """The issuer's public keys as a JWKS (`kid` = verification method id)."""
-    return _json(build_jwks(published_keys(_provider(slug))),
-                 media_type="application/jwk-set+json")
+    return _json(documents.issuer_jwks(_provider(slug)), media_type="application/jwk-set+json")
 
 
 @public.get("/.well-known/jwks.json")
 def service_jwks() -> Response:
     """Every issuer's public keys on this service as one JWKS."""
-    providers = db_session().scalars(select(ProviderRecord).order_by(ProviderRecord.id))
-    keys = [key for provider in providers for key in published_keys(provider)]
-    return _json(build_jwks(keys), media_type="application/jwk-set+json")
+    return _json(documents.service_jwks(db_session()), media_type="application/jwk-set+json")
 
 
 @public.get("/achievements/<public_id>")
@@ -158,16 +148,12 @@ def image(public_id: str) -> Response:
 def status_list(slug: str, public_id: str) -> Response:
     """A signed BitstringStatusListCredential, re-signed first when half of its validity has
     passed; cacheable for a few minutes (MICROBADGES_STATUS_LIST_MAX_AGE), with an ETag."""
-    provider = _provider(slug)
-    record = find_status_list(db_session(), provider, public_id)
-    if record is None:
-        raise ApiProblem("not_found", f"no status list {public_id!r} of issuer {slug!r}")
     context = issuer_context()
     signer = context.issuance()
-    if needs_refresh(record, signer):
-        list_id = record.id
-        db_session().rollback()  # give back this request's connection first
-        record = refresh_status_list(context.sessions, list_id, signer)
+    record = documents.current_status_list(db_session(), context.sessions, _provider(slug),
+                                           public_id, signer)
+    if record is None:
+        raise ApiProblem("not_found", f"no status list {public_id!r} of issuer {slug!r}")
     if record.document is None or record.valid_until is None:  # refresh_status_list signs
         raise RuntimeError(f"status list {public_id} was not signed")
     remaining = int((record.valid_until - signer.clock()).total_seconds())

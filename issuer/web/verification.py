@@ -20,11 +20,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from issuer.awards.sharing import find_shared
-from issuer.awards.status_lists import find_status_list, needs_refresh, refresh_status_list
 from issuer.platform.errors import NotFoundError
-from issuer.providers.identity import build_did_document, build_profile_document
-from issuer.providers.models import IdentifierMethod, ProviderRecord
-from issuer.providers.services import find_provider, provider_profile, published_keys
+from issuer.providers.models import ProviderRecord
+from issuer.providers.services import find_provider
+from issuer.publication.documents import current_status_list, did_document, profile_document
 from issuer.web.context import issuer_context
 from keys.errors import ResolutionError
 from keys.resolution import DocumentFetcher
@@ -42,28 +41,27 @@ _CREDENTIAL_ROUTES: Final = frozenset({
 
 def _profile_document(session: Session, provider: ProviderRecord,
                       _arguments: Mapping[str, Any]) -> object:
-    return build_profile_document(provider_profile(provider), published_keys(provider))
+    return profile_document(provider)
 
 
 def _did_document(session: Session, provider: ProviderRecord,
                   _arguments: Mapping[str, Any]) -> object:
-    if provider.identifier_method != IdentifierMethod.DID_WEB:
+    document = did_document(provider)
+    if document is None:
         raise ResolutionError(f"issuer {provider.slug!r} does not use did:web")
-    return build_did_document(provider.issuer_id, published_keys(provider))
+    return document
 
 
 def _status_list(session: Session, provider: ProviderRecord,
                  arguments: Mapping[str, Any]) -> object:
     """The signed list as `public.status_list` serves it: re-signed first when half of its
     validity has passed (a list nobody fetched for a day would have expired)."""
-    record = find_status_list(session, provider, arguments["public_id"])
+    context = issuer_context()
+    record = current_status_list(session, context.sessions, provider, arguments["public_id"],
+                                 context.issuance())
     if record is None:
         raise ResolutionError(f"no status list {arguments['public_id']!r} of issuer "
                               f"{provider.slug!r} on this service")
-    context = issuer_context()
-    signer = context.issuance()
-    if needs_refresh(record, signer):
-        record = refresh_status_list(context.sessions, record.id, signer)
     if record.document is None:  # refresh_status_list signs
         raise ResolutionError(f"status list {arguments['public_id']!r} is not signed")
     return json.loads(record.document)
