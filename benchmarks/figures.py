@@ -54,8 +54,9 @@ from benchmarks.sign_verify import BenchmarkError, machine_info
 from issuer.awards.models import CredentialRecord
 from issuer.awards.queries import learner_key
 from issuer.figures.services import DIMENSIONS, FigureQuery, answer_figures, refresh_figures
+from issuer.frameworks.json_format import framework_input_from_json
 from issuer.frameworks.models import CompetenceRecord
-from issuer.frameworks.services import framework_input_from_json, import_framework
+from issuer.frameworks.services import import_framework
 from issuer.microbadges.models import AchievementRecord, AchievementSkillRecord
 from issuer.platform.clock import system_clock
 from issuer.platform.database import make_session_factory, upgrade_database

@@ -34,14 +34,9 @@ from issuer.figures.services import (
     refresh_figures,
     target_progress,
 )
-from issuer.frameworks.services import (
-    export_csv,
-    export_json,
-    find_framework,
-    framework_input_from_csv,
-    framework_input_from_json,
-    import_framework,
-)
+from issuer.frameworks.csv_format import export_csv, framework_input_from_csv
+from issuer.frameworks.json_format import export_json, framework_input_from_json
+from issuer.frameworks.services import find_framework, import_framework
 from issuer.microbadges.services import find_achievement
 from issuer.platform.clock import Clock, system_clock
 from issuer.platform.database import (

@@ -28,7 +28,8 @@ from badges.model import Address, Alignment
 from badges.vocabulary import AchievementType
 from issuer.auth.models import ApiClientRecord
 from issuer.auth.oauth import OPERATOR_SCOPES, PROVIDER_SCOPES, create_client
-from issuer.frameworks.services import framework_input_from_json, import_framework
+from issuer.frameworks.json_format import framework_input_from_json
+from issuer.frameworks.services import import_framework
 from issuer.microbadges.services import AchievementInput, SkillInput, create_achievement
 from issuer.platform.database import writing
 from issuer.platform.settings import read_secret

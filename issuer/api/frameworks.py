@@ -15,16 +15,10 @@ from flask import Response, jsonify, request
 from issuer.api.blueprint import api
 from issuer.api.requests import read_body, read_json
 from issuer.api.tenancy import current_provider
+from issuer.frameworks.csv_format import export_csv, framework_input_from_csv
+from issuer.frameworks.json_format import export_json, framework_input_from_json
 from issuer.frameworks.models import FrameworkRecord
-from issuer.frameworks.services import (
-    export_csv,
-    export_json,
-    find_framework,
-    framework_input_from_csv,
-    framework_input_from_json,
-    framework_url,
-    import_framework,
-)
+from issuer.frameworks.services import find_framework, framework_url, import_framework
 from issuer.platform.urls import api_framework_url
 from issuer.web.context import db_session, issuer_context
 from issuer.web.problems import ApiProblem

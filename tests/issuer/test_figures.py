@@ -32,8 +32,9 @@ from issuer.figures.services import (
     compute_figures,
     refresh_figures,
 )
+from issuer.frameworks.json_format import framework_input_from_json
 from issuer.frameworks.models import CompetenceRecord, FrameworkRecord, JobRoleRecord
-from issuer.frameworks.services import framework_input_from_json, import_framework
+from issuer.frameworks.services import import_framework
 from issuer.microbadges.models import AchievementRecord, AchievementSkillRecord
 from issuer.platform.settings import Settings
 from issuer.providers.models import ProviderRecord

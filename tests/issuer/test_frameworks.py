@@ -12,14 +12,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from issuer.frameworks.csv_format import export_csv, framework_input_from_csv
+from issuer.frameworks.json_format import export_json, framework_input_from_json
 from issuer.frameworks.models import CompetenceRecord, FrameworkRecord
-from issuer.frameworks.services import (
-    export_csv,
-    export_json,
-    framework_input_from_csv,
-    framework_input_from_json,
-    import_framework,
-)
+from issuer.frameworks.services import import_framework
 from issuer.platform.errors import InvalidInputError
 from issuer.seed import DEMO_FRAMEWORK
 from tests.issuer.api_setup import Tenant, assert_problem, create_tenant, operator_token
