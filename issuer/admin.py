@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from issuer.auth.oauth import create_client
+from issuer.auth.clients import create_client
 from issuer.awards.issuance import Issuance
 from issuer.awards.queries import CredentialFilter, find_credential
 from issuer.awards.revocation import StatusChange, change_status, revoke_matching

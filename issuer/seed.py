@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from badges.micro_credential import EuElements
 from badges.model import Address, Alignment
 from badges.vocabulary import AchievementType
+from issuer.auth.clients import OPERATOR_SCOPES, PROVIDER_SCOPES, create_client
 from issuer.auth.models import ApiClientRecord
-from issuer.auth.oauth import OPERATOR_SCOPES, PROVIDER_SCOPES, create_client
 from issuer.frameworks.json_format import framework_input_from_json
 from issuer.frameworks.services import import_framework
 from issuer.microbadges.services import AchievementInput, SkillInput, create_achievement

@@ -16,6 +16,7 @@ from issuer.api.blueprint import api
 from issuer.api.representation import achievement_view
 from issuer.api.requests import Query, json_body, next_page_url, read_body
 from issuer.api.tenancy import current_provider
+from issuer.auth.clients import Scope
 from issuer.microbadges.images import IMAGE_MEDIA_TYPES, store_image
 from issuer.microbadges.services import (
     AchievementInput,
@@ -34,7 +35,7 @@ from issuer.web.problems import ApiProblem
 
 __all__ = ["achievement_input"]
 
-SCOPE: Final = "achievements"
+SCOPE: Final = Scope.ACHIEVEMENTS
 DEFAULT_LIMIT: Final = 50
 MAX_LIMIT: Final = 200
 

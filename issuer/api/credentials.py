@@ -28,6 +28,7 @@ from issuer.api.requests import (
     request_digest,
 )
 from issuer.api.tenancy import current_provider
+from issuer.auth.clients import Scope
 from issuer.awards.issuing import (
     AwardInput,
     Learner,
@@ -45,8 +46,8 @@ from issuer.web.problems import ApiProblem
 
 __all__ = ["ISSUE", "READ", "achievement_reference", "award_input", "find_issued", "view"]
 
-READ: Final = "credentials:read"
-ISSUE: Final = "credentials:issue"
+READ: Final = Scope.CREDENTIALS_READ
+ISSUE: Final = Scope.CREDENTIALS_ISSUE
 DEFAULT_LIMIT: Final = 50
 MAX_LIMIT: Final = 200
 DOCUMENT_MEDIA_TYPE: Final = "application/vc+ld+json"

@@ -12,6 +12,7 @@ from flask import Response, jsonify, request
 from issuer.api.blueprint import api
 from issuer.api.representation import rfc3339
 from issuer.api.requests import Query
+from issuer.auth.clients import Scope
 from issuer.auth.oauth import require_token
 from issuer.figures.services import (
     DIMENSIONS,
@@ -26,7 +27,7 @@ from issuer.web.context import db_session, issuer_context
 
 __all__ = ["SCOPE"]
 
-SCOPE: Final = "figures"
+SCOPE: Final = Scope.FIGURES
 CSV: Final = "text/csv"
 
 

@@ -15,6 +15,7 @@ from flask import Response, jsonify, request
 from issuer.api.blueprint import api
 from issuer.api.requests import read_body, read_json
 from issuer.api.tenancy import current_provider
+from issuer.auth.clients import Scope
 from issuer.frameworks.csv_format import export_csv, framework_input_from_csv
 from issuer.frameworks.json_format import export_json, framework_input_from_json
 from issuer.frameworks.models import FrameworkRecord
@@ -25,7 +26,7 @@ from issuer.web.problems import ApiProblem
 
 __all__ = ["SCOPE"]
 
-SCOPE: Final = "frameworks"
+SCOPE: Final = Scope.FRAMEWORKS
 CSV: Final = "text/csv"
 
 

@@ -14,6 +14,7 @@ from issuer.api.credentials import READ, achievement_reference
 from issuer.api.representation import rfc3339
 from issuer.api.requests import Query, json_body
 from issuer.api.tenancy import current_provider
+from issuer.auth.clients import Scope
 from issuer.frameworks.models import CompetenceRecord
 from issuer.frameworks.services import competence_url
 from issuer.microbadges.models import AchievementRecord
@@ -28,7 +29,7 @@ from issuer.web.context import db_session, issuer_context
 
 __all__ = ["SCOPE"]
 
-SCOPE: Final = "achievements"
+SCOPE: Final = Scope.ACHIEVEMENTS
 
 
 def _requirement_view(session: Session, requirement: dict[str, Any]) -> dict[str, Any]:
@@ -145,14 +146,14 @@ def _partners_view(provider: ProviderRecord) -> dict[str, Any]:
 @api.get("/provider/pathway-partners")
 def get_pathway_partners_route() -> Response:
     """The providers whose pathways may count this provider's credentials."""
-    return jsonify(_partners_view(current_provider("provider")))
+    return jsonify(_partners_view(current_provider(Scope.PROVIDER)))
 
 
 @api.put("/provider/pathway-partners")
 def put_pathway_partners_route() -> Response:
     """Consent (or withdraw it) to partners' pathways counting this provider's
     credentials: `{"providers": [slug, ...]}` replaces the list."""
-    provider = current_provider("provider")
+    provider = current_provider(Scope.PROVIDER)
     body = json_body("PathwayPartners")
     session = db_session()
     ids = []

@@ -15,7 +15,7 @@ from issuer.api.blueprint import api
 from issuer.api.representation import ADDRESS_MEMBERS, address_view, key_view, provider_view
 from issuer.api.requests import check_body, json_body, read_json
 from issuer.api.tenancy import current_provider, operator_client
-from issuer.auth.oauth import create_client
+from issuer.auth.clients import Scope, create_client
 from issuer.platform.errors import InvalidInputError
 from issuer.providers.models import IdentifierMethod, ProviderRecord
 from issuer.providers.services import ProviderInput, create_provider, rotate_key, update_provider
@@ -91,7 +91,7 @@ def list_providers_route() -> Response:
 @api.get("/provider")
 def get_provider_route() -> Response:
     """The calling client's provider."""
-    provider = current_provider("provider")
+    provider = current_provider(Scope.PROVIDER)
     return jsonify(provider_view(provider, issuer_context().base_url))
 
 
@@ -112,7 +112,7 @@ def merge_patch(target: Any, patch: Any) -> Any:
 def patch_provider_route() -> Response:
     """Change the provider's profile with a JSON merge patch; slug, issuerId and
     identifierMethod never change."""
-    provider = current_provider("provider")
+    provider = current_provider(Scope.PROVIDER)
     patch = read_json()
     # Read-modify-write: hold the row (PostgreSQL; SQLite writers are serialised already).
     db_session().refresh(provider, with_for_update={"key_share": True})
@@ -141,14 +141,14 @@ def patch_provider_route() -> Response:
 @api.get("/provider/keys")
 def list_keys_route() -> Response:
     """Every signing key of the provider, oldest first (retired keys stay published)."""
-    provider = current_provider("provider")
+    provider = current_provider(Scope.PROVIDER)
     return jsonify(items=[key_view(key) for key in provider.keys])
 
 
 @api.post("/provider/keys")
 def rotate_key_route() -> tuple[Response, int]:
     """Rotate: add a new active key and retire the current one (no body)."""
-    provider = current_provider("provider")
+    provider = current_provider(Scope.PROVIDER)
     context = issuer_context()
     # Two concurrent rotations must not both retire the same key and leave two active ones.
     db_session().refresh(provider, with_for_update={"key_share": True})

@@ -16,7 +16,7 @@ from issuer.api.credentials import READ, achievement_reference, find_issued, vie
 from issuer.api.representation import rfc3339
 from issuer.api.requests import Query, json_body, next_page_url, read_body
 from issuer.api.tenancy import current_provider
-from issuer.auth.oauth import REVOKE_SCOPE as REVOKE
+from issuer.auth.clients import REVOKE_SCOPE as REVOKE
 from issuer.auth.oauth import current_client
 from issuer.awards.models import AuditEventRecord, CredentialKind, CredentialRecord
 from issuer.awards.queries import CredentialFilter

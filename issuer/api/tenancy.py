@@ -6,6 +6,7 @@ makes is scoped by that provider: another provider's resources are simply "not f
 
 from __future__ import annotations
 
+from issuer.auth.clients import Scope
 from issuer.auth.oauth import CurrentClient, require_token
 from issuer.providers.models import ProviderRecord
 from issuer.web.context import db_session
@@ -37,7 +38,7 @@ def operator_client() -> CurrentClient:
 
     Raises ApiProblem: 401, 403 insufficient_scope (e.g. a provider's token).
     """
-    client = require_token("providers")
+    client = require_token(Scope.PROVIDERS)
     if client.provider_id is not None:
         raise ApiProblem("forbidden", "only operator clients manage providers")
     return client

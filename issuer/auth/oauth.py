@@ -3,18 +3,13 @@
 Token endpoint `POST /oauth/token` takes a form body (RFC 6749 §4.4.2) and exactly one of
 `client_secret_basic` and `client_secret_post` (§2.3); it answers RFC 6749 §5.2 errors and
 never echoes or logs a secret or token. Client secrets and access tokens are stored only as
-hashes (scrypt for secrets, SHA-256 for the high-entropy tokens). A client belongs to one
-provider (or is an operator client that may only manage providers); `require_token` answers
-401/403 problem details.
+hashes (`issuer.auth.clients`). `require_token` answers 401/403 problem details.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,78 +31,26 @@ from authlib.oauth2.rfc6750 import BearerTokenValidator
 from flask import Blueprint, Flask, Request, Response, current_app, g
 from flask import request as flask_request
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from issuer.auth.clients import hash_token, secret_matches
 from issuer.auth.models import AccessTokenRecord, ApiClientRecord
 from issuer.platform.clock import Clock
-from issuer.providers.models import ProviderRecord
 from issuer.web.problems import ApiProblem
 
 __all__ = [
-    "OPERATOR_SCOPES",
-    "PROVIDER_SCOPES",
-    "REVOKE_SCOPE",
     "CurrentClient",
-    "create_client",
     "current_client",
     "init_oauth",
     "require_token",
 ]
 
-REVOKE_SCOPE: Final = "credentials:revoke"
-PROVIDER_SCOPES: Final = ("provider", "achievements", "credentials:read", "credentials:issue",
-                          REVOKE_SCOPE, "frameworks", "figures")
-OPERATOR_SCOPES: Final = ("providers", "figures")
 TOKEN_PATH: Final = "/oauth/token"  # noqa: S105 (a path, not a password)
 _REALM: Final = "microbadges"
-_SCRYPT: Final = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 # RFC 6749 Appendix A.1: client-id = *VSCHAR; at most the width of api_clients.client_id.
 _CLIENT_ID: Final = re.compile(r"[\x20-\x7e]{1,64}")
 _FORM: Final = "application/x-www-form-urlencoded"
 _SINGLE_PARAMETERS: Final = ("grant_type", "scope", "client_id", "client_secret")
 _AUTH_FAILED: Final = "client authentication failed"
-
-
-def hash_secret(secret: str, salt: bytes | None = None) -> str:
-    """`scrypt$<salt hex>$<hash hex>` of a client secret."""
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.scrypt(secret.encode("utf-8"), salt=salt, **_SCRYPT)
-    return f"scrypt${salt.hex()}${digest.hex()}"
-
-
-def secret_matches(secret: str, stored: str) -> bool:
-    """Constant-time check of a client secret against its stored hash."""
-    try:
-        scheme, salt_hex, _ = stored.split("$")
-        salt = bytes.fromhex(salt_hex)
-    except ValueError:
-        return False
-    return scheme == "scrypt" and hmac.compare_digest(hash_secret(secret, salt), stored)
-
-
-def hash_token(token: str) -> str:
-    """SHA-256 hex of an access token (tokens are 256-bit random: no salt needed)."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def create_client(session: Session, *, name: str, provider: ProviderRecord | None,
-                  clock: Clock, scope: str | None = None,
-                  client_id: str | None = None, secret: str | None = None,
-                  ) -> tuple[ApiClientRecord, str]:
-    """Register a client (not committed); returns it and its secret, shown only once."""
-    allowed = PROVIDER_SCOPES if provider is not None else OPERATOR_SCOPES
-    scopes = (scope or " ".join(allowed)).split()
-    if not scopes or not set(scopes) <= set(allowed):
-        raise ValueError(f"scopes must be among {', '.join(allowed)}")
-    secret = secret or secrets.token_urlsafe(32)
-    record = ApiClientRecord(
-        client_id=client_id or "mb_" + secrets.token_urlsafe(12),
-        secret_hash=hash_secret(secret),
-        provider_id=provider.id if provider is not None else None,
-        name=name, scope=" ".join(scopes), created_at=clock())
-    session.add(record)
-    session.flush()
-    return record, secret
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from cli.main import main
+from issuer.auth.clients import secret_matches
 from issuer.auth.models import ApiClientRecord
-from issuer.auth.oauth import secret_matches
 from issuer.platform.database import create_database_engine, head_revision, make_session_factory
 from issuer.platform.key_vault import KeyVault
 from issuer.providers.services import ProviderInput, create_provider

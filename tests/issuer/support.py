@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from badges.json_document import as_list
-from issuer.auth.oauth import create_client
+from issuer.auth.clients import create_client
 from issuer.providers.models import ProviderRecord
 from issuer.web.context import IssuerContext
 from keys.errors import ResolutionError

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
-from issuer.auth.oauth import OPERATOR_SCOPES, PROVIDER_SCOPES
+from issuer.auth.clients import OPERATOR_SCOPES, PROVIDER_SCOPES
 from tests.issuer.support import BASE_URL, json_of
 
 HTTP_METHODS: Final = frozenset({"get", "put", "post", "patch", "delete"})

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from badges.canonicalization import canonicalize
 from issuer.app import create_app
-from issuer.auth.oauth import PROVIDER_SCOPES
+from issuer.auth.clients import PROVIDER_SCOPES
 from issuer.platform.settings import Settings
 from tests.issuer.api_setup import (
     assert_problem,

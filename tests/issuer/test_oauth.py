@@ -11,8 +11,9 @@ import pytest
 from flask import Flask, Response, jsonify
 from sqlalchemy import select
 
+from issuer.auth.clients import PROVIDER_SCOPES
 from issuer.auth.models import AccessTokenRecord, ApiClientRecord
-from issuer.auth.oauth import PROVIDER_SCOPES, require_token
+from issuer.auth.oauth import require_token
 from issuer.providers.services import ProviderInput, create_provider
 from tests.issuer.support import (
     BASE_URL,

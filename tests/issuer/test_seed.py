@@ -12,8 +12,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from issuer.app import create_app
+from issuer.auth.clients import secret_matches
 from issuer.auth.models import ApiClientRecord
-from issuer.auth.oauth import secret_matches
 from issuer.microbadges.models import AchievementRecord
 from issuer.platform.settings import Settings, SettingsError
 from issuer.providers.models import ProviderRecord

@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from cli.main import main
-from issuer.auth.oauth import PROVIDER_SCOPES
+from issuer.auth.clients import PROVIDER_SCOPES
 from tests.conftest import REPO
 
 STARTUP_DEADLINE_S: Final = 120  # a generous bound for a slow machine, not a measurement
