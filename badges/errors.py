@@ -9,17 +9,15 @@ from a check that could not run.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from keys.errors import BadgeError
-
-if TYPE_CHECKING:
-    from badges.schema import SchemaIssue
 
 __all__ = [
     "BadgeError",
     "InvalidDateTimeError",
     "InvalidDocumentError",
+    "SchemaIssue",
     "SchemaValidationError",
     "UnknownSchemaError",
 ]
@@ -41,6 +39,20 @@ class InvalidDateTimeError(InvalidDocumentError):
 
 
 # --- JSON Schema ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SchemaIssue:
+    """One schema violation: a JSON Pointer into the document, the failing keyword, a message.
+
+    For `required` and `additionalProperties` the path names the offending property itself
+    (`/issuer`), not the object that lacks or carries it. It lives beside the error that
+    carries it (and `badges.schema` re-exports it), so the two modules do not import each other.
+    """
+
+    path: str
+    keyword: str
+    message: str
 
 
 class SchemaValidationError(BadgeError):

@@ -11,7 +11,6 @@ import json
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from typing import Protocol, cast
@@ -24,7 +23,12 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT201909
 
 from badges.datatypes import parse_datetime
-from badges.errors import InvalidDateTimeError, SchemaValidationError, UnknownSchemaError
+from badges.errors import (
+    InvalidDateTimeError,
+    SchemaIssue,
+    SchemaValidationError,
+    UnknownSchemaError,
+)
 
 __all__ = [
     "ACHIEVEMENT_CREDENTIAL_SCHEMA",
@@ -56,19 +60,6 @@ _SCHEMA_FILES: Mapping[str, str] = {
 }
 _MAX_MESSAGE = 200
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class SchemaIssue:
-    """One schema violation: a JSON Pointer into the document, the failing keyword, a message.
-
-    For `required` and `additionalProperties` the path names the offending property itself
-    (`/issuer`), not the object that lacks or carries it.
-    """
-
-    path: str
-    keyword: str
-    message: str
 
 
 class _ValidationError(Protocol):

@@ -85,7 +85,7 @@ def verify_presentation(presentation: str | bytes | Mapping[str, Any],
     results = {_Id.PARSE: passed(_Id.PARSE, "a JSON object"),
                _Id.STRUCTURE: _check_structure(document)}
     jsonld, canonical = _check_jsonld(document)
-    results[_Id.JSONLD] = PresentationCheck.of(_Id.JSONLD, jsonld)
+    results[_Id.JSONLD] = jsonld.with_id(_Id.JSONLD)
     results[_Id.PROOF], methods = _check_proof(document, proofs, canonical, options, asked)
     results[_Id.CHALLENGE] = _check_binding(_Id.CHALLENGE, challenge, proofs, results[_Id.PROOF])
     results[_Id.DOMAIN] = _check_binding(_Id.DOMAIN, domain, proofs, results[_Id.PROOF])
@@ -149,7 +149,7 @@ def _check_proof(document: Mapping[str, Any], proofs: list[Any], canonical: str 
     outcome = check_proofs(document, options.resolver, options.fetcher, canonical,
                            now=options.clock(), clock_skew=options.clock_skew,
                            expected_proof_purpose=AUTHENTICATION)
-    return PresentationCheck.of(_Id.PROOF, outcome.check), outcome.verification_methods
+    return outcome.check.with_id(_Id.PROOF), outcome.verification_methods
 
 
 def _is_checked_suite(proof: object) -> bool:

@@ -3,12 +3,12 @@ of its credentials, and the verdict derived from them (the style of `verifier.re
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
-from verifier.report import CheckResult, CheckStatus, VerificationReport
+from verifier.checks import CheckResult, errored, failed, is_verified, passed, skipped
+from verifier.report import VerificationReport
 
 __all__ = ["ALWAYS_REQUIRED", "PRESENTATION_CHECK_ORDER", "PresentationCheck",
            "PresentationCheckId", "PresentationReport", "errored", "failed", "passed", "skipped"]
@@ -32,57 +32,15 @@ ALWAYS_REQUIRED: Final = frozenset(
     {PresentationCheckId.PARSE, PresentationCheckId.STRUCTURE, PresentationCheckId.JSONLD})
 
 
-@dataclass(frozen=True, slots=True)
-class PresentationCheck:
-    """One check of a presentation (the same shape as a credential's `CheckResult`)."""
-
-    id: PresentationCheckId
-    status: CheckStatus
-    message: str
-    code: str | None = None
-    details: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        if (self.status is CheckStatus.PASSED) != (self.code is None):
-            raise ValueError("a check has a code exactly when it did not pass")
-
-    @classmethod
-    def of(cls, check_id: PresentationCheckId, result: CheckResult) -> PresentationCheck:
-        """A credential-library check result under a presentation check id."""
-        return cls(check_id, result.status, result.message, result.code, result.details)
-
-    def to_json(self) -> dict[str, Any]:
-        """The JSON form used by the HTTP API."""
-        result: dict[str, Any] = {"id": self.id.value, "status": self.status.value}
-        if self.code is not None:
-            result["code"] = self.code
-        result["message"] = self.message
-        if self.details:
-            result["details"] = list(self.details)
-        return result
-
-
-def passed(check_id: PresentationCheckId, message: str,
-           details: Iterable[str] = ()) -> PresentationCheck:
-    """A passed check."""
-    return PresentationCheck(check_id, CheckStatus.PASSED, message, None, tuple(details))
-
-
-def failed(check_id: PresentationCheckId, code: str, message: str,
-           details: Iterable[str] = ()) -> PresentationCheck:
-    """A failed check: the presentation is bad in this respect."""
-    return PresentationCheck(check_id, CheckStatus.FAILED, message, code, tuple(details))
-
-
-def errored(check_id: PresentationCheckId, code: str, message: str,
-            details: Iterable[str] = ()) -> PresentationCheck:
-    """A check that could not decide."""
-    return PresentationCheck(check_id, CheckStatus.ERROR, message, code, tuple(details))
-
-
-def skipped(check_id: PresentationCheckId, code: str, message: str) -> PresentationCheck:
-    """A check that did not run (and so proves nothing)."""
-    return PresentationCheck(check_id, CheckStatus.SKIPPED, message, code)
+# One check of a presentation: the check result type of `verifier.checks` (the same as a
+# credential's), with a `PresentationCheckId`.
+if TYPE_CHECKING:
+    PresentationCheck: TypeAlias = CheckResult[PresentationCheckId]
+else:
+    # The class itself at run time: on Python 3.11, calling a subscripted alias of a frozen
+    # slots dataclass raises TypeError (its generated __setattr__ refers to the class as it
+    # was before `slots=True` rebuilt it, and the alias sets __orig_class__).
+    PresentationCheck = CheckResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +61,7 @@ class PresentationReport:
     @property
     def verified(self) -> bool:
         """True when no check failed or errored and every required check passed."""
-        return all(
-            check.status is CheckStatus.PASSED
-            or (check.status is CheckStatus.SKIPPED and check.id not in self.required)
-            for check in self.checks)
+        return is_verified(self.checks, self.required)
 
     def check(self, check_id: PresentationCheckId) -> PresentationCheck:
         """The result of one check."""

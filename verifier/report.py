@@ -5,20 +5,15 @@ The CLI, the web page and the JSON API all render this one structure.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
+from verifier.checks import CheckResult as _CheckResult
+from verifier.checks import CheckStatus, errored, failed, is_verified, passed, skipped
 
-class CheckStatus(StrEnum):
-    """Outcome of one check: `failed` means the credential is bad; `error` means the check
-    could not decide (unreachable document, unresolvable DID, unsupported suite)."""
-
-    PASSED = "passed"
-    FAILED = "failed"
-    ERROR = "error"
-    SKIPPED = "skipped"
+__all__ = ["CHECK_ORDER", "REQUIRED_CHECKS", "CheckId", "CheckResult", "CheckStatus",
+           "VerificationReport", "errored", "failed", "passed", "skipped"]
 
 
 class CheckId(StrEnum):
@@ -43,51 +38,14 @@ REQUIRED_CHECKS: frozenset[CheckId] = frozenset(
     {CheckId.PARSE, CheckId.STRUCTURE, CheckId.JSONLD, CheckId.PROOF, CheckId.VALIDITY})
 
 
-@dataclass(frozen=True, slots=True)
-class CheckResult:
-    """One check: its id, status, a code when not passed, and a message for people."""
-
-    id: CheckId
-    status: CheckStatus
-    message: str
-    code: str | None = None
-    details: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        if (self.status is CheckStatus.PASSED) != (self.code is None):
-            raise ValueError("a check has a code exactly when it did not pass")
-
-    def to_json(self) -> dict[str, Any]:
-        """The JSON form used by `--json` and the HTTP API."""
-        result: dict[str, Any] = {"id": self.id.value, "status": self.status.value}
-        if self.code is not None:
-            result["code"] = self.code
-        result["message"] = self.message
-        if self.details:
-            result["details"] = list(self.details)
-        return result
-
-
-def passed(check_id: CheckId, message: str, details: Iterable[str] = ()) -> CheckResult:
-    """A passed check."""
-    return CheckResult(check_id, CheckStatus.PASSED, message, None, tuple(details))
-
-
-def failed(check_id: CheckId, code: str, message: str,
-           details: Iterable[str] = ()) -> CheckResult:
-    """A failed check: the credential is bad in this respect."""
-    return CheckResult(check_id, CheckStatus.FAILED, message, code, tuple(details))
-
-
-def errored(check_id: CheckId, code: str, message: str,
-            details: Iterable[str] = ()) -> CheckResult:
-    """A check that could not decide."""
-    return CheckResult(check_id, CheckStatus.ERROR, message, code, tuple(details))
-
-
-def skipped(check_id: CheckId, code: str, message: str) -> CheckResult:
-    """A check that did not run (and so proves nothing)."""
-    return CheckResult(check_id, CheckStatus.SKIPPED, message, code)
+# One check of a credential: the check result type of `verifier.checks`, with a `CheckId`.
+if TYPE_CHECKING:
+    CheckResult: TypeAlias = _CheckResult[CheckId]
+else:
+    # The class itself at run time: on Python 3.11, calling a subscripted alias of a frozen
+    # slots dataclass raises TypeError (its generated __setattr__ refers to the class as it
+    # was before `slots=True` rebuilt it, and the alias sets __orig_class__).
+    CheckResult = _CheckResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +65,7 @@ class VerificationReport:
     @property
     def verified(self) -> bool:
         """True when no check failed or errored and every required check passed."""
-        return all(
-            check.status is CheckStatus.PASSED
-            or (check.status is CheckStatus.SKIPPED and check.id not in self.required)
-            for check in self.checks)
+        return is_verified(self.checks, self.required)
 
     def check(self, check_id: CheckId) -> CheckResult:
         """The result of one check."""
