@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,10 @@ class Tenant:
     def headers(self) -> dict[str, str]:
         """The Authorization header of the tenant's token."""
         return bearer(self.token)
+
+
+MakeTenant = Callable[..., Tenant]
+"""The `make_tenant` fixture: makes a provider with a token (see tests/issuer/conftest.py)."""
 
 
 def operator_token(app: Flask, client: FlaskClient) -> str:

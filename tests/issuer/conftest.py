@@ -9,6 +9,7 @@ they are skipped when the server is unreachable, except under CI where that is a
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import secrets
 import shutil
@@ -16,7 +17,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 from urllib.parse import quote
 
 import pytest
@@ -29,6 +30,8 @@ from issuer.app import create_app
 from issuer.platform.database import create_database_engine, upgrade_database
 from issuer.platform.records import Base
 from issuer.platform.settings import Settings
+from issuer.seed import DEMO_FRAMEWORK
+from tests.issuer.api_setup import MakeTenant, Tenant, create_tenant, operator_token
 from tests.issuer.support import BASE_URL, TestClock
 
 POSTGRES_URL: Final = os.environ.get(
@@ -165,3 +168,31 @@ def server(app: Flask) -> Iterator[str]:
 def client(app: Flask) -> FlaskClient:
     """A test client of the app."""
     return app.test_client()
+
+
+
+@pytest.fixture
+def make_tenant(app: Flask, client: FlaskClient) -> MakeTenant:
+    """Makes a provider through the API, with a token of its own: `slug` (default "alpha"),
+    `framework=True` imports the demo skills framework, `suspension=True` turns suspension
+    on, other keywords are the provider's profile (address, url, …)."""
+
+    def make(slug: str = "alpha", *, framework: bool = False, suspension: bool = False,
+             **profile: Any) -> Tenant:
+        tenant = create_tenant(client, operator_token(app, client), slug, **profile)
+        if framework:
+            response = client.post("/api/v1/frameworks", headers=tenant.headers,
+                                   json=json.loads(DEMO_FRAMEWORK.read_text(encoding="utf-8")))
+            assert response.status_code == 201
+        if suspension:
+            assert client.patch("/api/v1/provider", headers=tenant.headers,
+                                json={"suspensionEnabled": True}).status_code == 200
+        return tenant
+
+    return make
+
+
+@pytest.fixture
+def tenant(make_tenant: MakeTenant) -> Tenant:
+    """The provider "alpha", with a token (tests that need more make their own)."""
+    return make_tenant()

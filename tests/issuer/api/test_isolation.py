@@ -30,12 +30,12 @@ from tests.issuer.support import bearer, json_of
 # Routes of the `api` blueprint that are not provider-scoped.
 PUBLIC_ENDPOINTS: Final = frozenset({"api.serve_openapi"})
 # The figures route answers providers (their own credentials) and operators (all): its
-# isolation is tested in tests/issuer/test_figures.py.
+# isolation is tested in tests/issuer/figures/test_figures.py.
 OPERATOR_ENDPOINTS: Final = frozenset({"api.create_provider_route", "api.list_providers_route",
                                        "api.figures_route"})
 # Skills frameworks are one registry shared by all providers (their pages are public); a
 # provider's token is needed, and only the provider that published a slug adds versions to
-# it (tests/issuer/test_frameworks.py).
+# it (tests/issuer/frameworks/test_frameworks.py).
 SHARED_ENDPOINTS: Final = frozenset({"api.import_framework_route", "api.export_framework_route"})
 # Every mutating provider route must appear here with a request that would succeed for the
 # owner, so that a refusal can only come from the tenant check.

@@ -46,11 +46,6 @@ BAD_CSV_ERRORS = [
 ]
 
 
-@pytest.fixture
-def tenant(app: Flask, client: FlaskClient) -> Tenant:
-    return create_tenant(client, operator_token(app, client), "alpha")
-
-
 def _import(client: FlaskClient, tenant: Tenant, body: Any, *, csv: bool = False) -> Any:
     if csv:
         return client.post("/api/v1/frameworks", data=body, headers={

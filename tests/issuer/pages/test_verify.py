@@ -10,19 +10,13 @@ import re
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.datastructures import FileStorage
 
 from badges.baking import bake_png
 from issuer.microbadges.images import default_emblem
-from tests.issuer.api_setup import Tenant, award, create_achievement, create_tenant, operator_token
+from tests.issuer.api_setup import Tenant, award, create_achievement
 from tests.issuer.support import BASE_URL
-
-
-@pytest.fixture
-def tenant(app: Flask, client: FlaskClient) -> Tenant:
-    return create_tenant(client, operator_token(app, client), "alpha")
 
 
 @pytest.fixture

@@ -14,21 +14,18 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import zxingcpp
-from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
 from badges.baking import read_png, read_svg
 from issuer.awards.sharing import SHARE_TOKEN_BYTES
 from issuer.microbadges.images import default_emblem
-from issuer.seed import DEMO_FRAMEWORK
 from tests.issuer.api_setup import (
+    MakeTenant,
     Tenant,
     assert_problem,
     award,
     create_achievement,
-    create_tenant,
-    operator_token,
     png,
 )
 from tests.issuer.support import BASE_URL, ServiceFetcher, TestClock, json_of
@@ -47,14 +44,9 @@ ELEMENTS: Final[dict[str, Any]] = {
 
 
 @pytest.fixture
-def tenant(app: Flask, client: FlaskClient) -> Tenant:
-    tenant = create_tenant(client, operator_token(app, client), "alpha", address={
-        "addressCountry": "Austria", "addressCountryCode": "AT"},
-        url="https://alpha.example.org")
-    response = client.post("/api/v1/frameworks", headers=tenant.headers,
-                           json=json.loads(DEMO_FRAMEWORK.read_text(encoding="utf-8")))
-    assert response.status_code == 201
-    return tenant
+def tenant(make_tenant: MakeTenant) -> Tenant:
+    return make_tenant(framework=True, url="https://alpha.example.org", address={
+        "addressCountry": "Austria", "addressCountryCode": "AT"})
 
 
 def _path(url: str) -> str:

@@ -12,11 +12,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.interop.js_reference import JsVerifyResult, js_verify, node_available
-from tests.issuer.api_setup import Tenant, award, create_achievement, create_tenant, operator_token
+from tests.issuer.api_setup import MakeTenant, Tenant, award, create_achievement
 from tests.issuer.support import TestClock, js_documents
 
 pytestmark = [
@@ -32,11 +31,8 @@ def clock() -> TestClock:
 
 
 @pytest.fixture
-def tenant(app: Flask, client: FlaskClient) -> Tenant:
-    tenant = create_tenant(client, operator_token(app, client), "alpha")
-    assert client.patch("/api/v1/provider", headers=tenant.headers,
-                        json={"suspensionEnabled": True}).status_code == 200
-    return tenant
+def tenant(make_tenant: MakeTenant) -> Tenant:
+    return make_tenant(suspension=True)
 
 
 def _js(client: FlaskClient, tenant: Tenant, credential: dict[str, Any]) -> JsVerifyResult:

@@ -29,11 +29,6 @@ from tests.issuer.support import BASE_URL, TestClock, context_of, json_of
 
 
 @pytest.fixture
-def tenant(app: Flask, client: FlaskClient) -> Tenant:
-    return create_tenant(client, operator_token(app, client), "alpha")
-
-
-@pytest.fixture
 def achievement(client: FlaskClient, tenant: Tenant) -> dict[str, Any]:
     return create_achievement(client, tenant, validityDays=365)
 

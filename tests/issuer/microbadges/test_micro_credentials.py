@@ -14,9 +14,10 @@ from flask.testing import FlaskClient
 
 from badges.canonicalization import canonicalize
 from badges.schema import validate_against_schema
-from issuer.seed import DEMO_FRAMEWORK, DEMO_SLUG, demo_clients
+from issuer.seed import DEMO_SLUG, demo_clients
 from tests.interop.js_reference import js_verify
 from tests.issuer.api_setup import (
+    MakeTenant,
     Tenant,
     achievement_body,
     assert_problem,
@@ -24,6 +25,7 @@ from tests.issuer.api_setup import (
     create_tenant,
     operator_token,
 )
+from tests.issuer.awards.test_round_trip import needs_node
 from tests.issuer.support import (
     ApiClient,
     TestClock,
@@ -33,7 +35,6 @@ from tests.issuer.support import (
     js_documents,
     json_of,
 )
-from tests.issuer.test_round_trip import needs_node
 
 BASE = "https://badges.test"
 ELEMENTS: dict[str, Any] = {
@@ -48,13 +49,9 @@ SKILL = {"framework": "asa-skills", "version": "2026.1", "competence": "PASS-KC-
 
 
 @pytest.fixture
-def tenant(app: Flask, client: FlaskClient) -> Tenant:
-    tenant = create_tenant(client, operator_token(app, client), "alpha", address={
+def tenant(make_tenant: MakeTenant) -> Tenant:
+    return make_tenant(framework=True, address={
         "addressCountry": "Austria", "addressCountryCode": "AT"})
-    response = client.post("/api/v1/frameworks", headers=tenant.headers,
-                           json=json.loads(DEMO_FRAMEWORK.read_text(encoding="utf-8")))
-    assert response.status_code == 201
-    return tenant
 
 
 def _create(client: FlaskClient, tenant: Tenant, **fields: Any) -> Any:

@@ -11,14 +11,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.issuer.api_setup import (
+    MakeTenant,
     Tenant,
     achievement_body,
     assert_problem,
     assert_schema,
     award,
     create_achievement,
-    create_tenant,
-    operator_token,
     png,
     row_counts,
     send_chunked,
@@ -42,9 +41,8 @@ FULL = {
 
 
 @pytest.fixture
-def tenant(app: Flask, client: FlaskClient) -> Tenant:
-    return create_tenant(client, operator_token(app, client), "alpha", address={
-        "addressCountry": "Germany", "addressCountryCode": "DE"})
+def tenant(make_tenant: MakeTenant) -> Tenant:
+    return make_tenant(address={"addressCountry": "Germany", "addressCountryCode": "DE"})
 
 
 def test_define_and_read_a_microbadge(client: FlaskClient, tenant: Tenant) -> None:

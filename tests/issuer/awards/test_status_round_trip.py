@@ -12,23 +12,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from badges.status_list import decode_status_list, get_status
 from issuer.platform.settings import Settings
-from tests.issuer.api_setup import Tenant, award, create_achievement, create_tenant, operator_token
+from tests.issuer.api_setup import Tenant, award, create_achievement
 from tests.issuer.support import BASE_URL, ServiceFetcher, TestClock, json_of
 from verifier.report import CheckId, CheckStatus
 from verifier.verify import VerifierOptions, verify_credential
 
 NOW = "2026-03-02T10:00:00Z"  # the test clock, for `verify --now`
-
-
-@pytest.fixture
-def tenant(app: Flask, client: FlaskClient) -> Tenant:
-    return create_tenant(client, operator_token(app, client), "alpha")
 
 
 def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:

@@ -25,11 +25,6 @@ from verifier.verify import VerifierOptions, verify_credential
 BULK = "/api/v1/credentials/bulk"
 
 
-@pytest.fixture
-def tenant(app: Flask, client: FlaskClient) -> Tenant:
-    return create_tenant(client, operator_token(app, client), "alpha")
-
-
 def _awards(achievement_ids: list[str], count: int) -> list[dict[str, Any]]:
     return [{"achievement": achievement_ids[n % len(achievement_ids)],
              "learner": {"email": f"learner{n}@example.org", "name": f"Learner {n}"}}

@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from issuer.awards.models import CredentialRecord
-from issuer.seed import DEMO_FRAMEWORK
 from tests.issuer.api_setup import (
+    MakeTenant,
     Tenant,
     achievement_body,
     assert_problem,
@@ -34,11 +34,8 @@ def _skill(code: str, level: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def tenant(app: Flask, client: FlaskClient) -> Tenant:
-    tenant = create_tenant(client, operator_token(app, client), "alpha", **COUNTRY)
-    assert client.post("/api/v1/frameworks", headers=tenant.headers, json=json.loads(
-        DEMO_FRAMEWORK.read_text(encoding="utf-8"))).status_code == 201
-    return tenant
+def tenant(make_tenant: MakeTenant) -> Tenant:
+    return make_tenant(framework=True, **COUNTRY)
 
 
 def _badge(client: FlaskClient, tenant: Tenant, name: str, *skills: dict[str, str]) -> str:

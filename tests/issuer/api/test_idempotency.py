@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -15,18 +14,11 @@ from tests.issuer.api_setup import (
     assert_schema,
     award,
     create_achievement,
-    create_tenant,
-    operator_token,
     row_counts,
 )
 from tests.issuer.support import Outcome, json_of, post_at_once
 
 RETRIES: Final = 20
-
-
-@pytest.fixture
-def tenant(app: Flask, client: FlaskClient) -> Tenant:
-    return create_tenant(client, operator_token(app, client), "alpha")
 
 
 def concurrently(count: int, url: str, headers: dict[str, str],

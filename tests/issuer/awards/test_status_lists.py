@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -21,17 +20,10 @@ from tests.issuer.api_setup import (
     assert_schema,
     award,
     create_achievement,
-    create_tenant,
-    operator_token,
 )
 from tests.issuer.support import BASE_URL, ServiceFetcher, TestClock, context_of, json_of
 from verifier.report import CheckId, CheckStatus
 from verifier.verify import VerifierOptions, verify_credential
-
-
-@pytest.fixture
-def tenant(app: Flask, client: FlaskClient) -> Tenant:
-    return create_tenant(client, operator_token(app, client), "alpha")
 
 
 def _path(credential: dict[str, Any], action: str = "") -> str:
