@@ -372,7 +372,7 @@ def test_awarded_date_is_emitted_in_utc() -> None:
 
 # --- what the builder rejects: one table ---------------------------------------------------
 
-NAIVE = datetime(2025, 3, 14, 9, 30)  # no tzinfo on purpose
+NAIVE = datetime(2025, 3, 14, 9, 30)  # noqa: DTZ001 (no tzinfo on purpose)
 
 
 REJECTED = [

@@ -124,4 +124,5 @@ def test_bad_proofs(ob3_vector: dict[str, Any], change: Any, error: type[Excepti
 def test_naive_created_is_refused(ob3_vector: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="timezone"):
         add_proof(ob3_vector["unsignedCredential"], KeyPair.generate(),
-                  verification_method="did:example:1#k", created=datetime(2020, 1, 1))
+                  verification_method="did:example:1#k",
+                  created=datetime(2020, 1, 1))  # noqa: DTZ001 (naive on purpose)

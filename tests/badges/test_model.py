@@ -172,7 +172,7 @@ def test_errors_have_stable_codes() -> None:
 
 # --- what construction rejects: one table --------------------------------------------------
 
-NAIVE = datetime(2025, 3, 1, 9, 0)  # no tzinfo on purpose
+NAIVE = datetime(2025, 3, 1, 9, 0)  # noqa: DTZ001 (no tzinfo on purpose)
 
 
 REJECTED = [
