@@ -38,6 +38,7 @@ from issuer.awards.issuing import (
 )
 from issuer.awards.models import CredentialKind, CredentialRecord, CredentialState
 from issuer.awards.queries import CredentialFilter, find_credential, list_credentials
+from issuer.awards.sharing import renew_manage_link
 from issuer.platform.errors import InvalidInputError, NotFoundError
 from issuer.platform.urls import api_credential_path, parse_achievement_url
 from issuer.providers.models import ProviderRecord
@@ -243,12 +244,7 @@ def renew_manage_link_route(credential_id: uuid.UUID) -> Response:
     """A new management link for the learner; the old one stops working."""
     provider = current_provider(ISSUE)
     record = find_issued(provider, credential_id)
-    if record.share_token is None:
-        raise InvalidInputError("only microbadge awards have a badge page")
-    session = db_session()
-    session.refresh(record, with_for_update={"key_share": True})
-    record.manage_generation += 1
-    session.commit()
+    renew_manage_link(db_session(), record)
     return jsonify(view(record))
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from issuer.awards.models import CredentialRecord
 from issuer.platform import urls
+from issuer.platform.errors import InvalidInputError
 from issuer.platform.key_vault import KeyVault
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "new_share_token",
     "page_url",
     "redact_links",
+    "renew_manage_link",
+    "set_page_hidden",
     "valid_manage_token",
 ]
 
@@ -108,3 +111,23 @@ def find_shared(session: Session, share_token: str) -> CredentialRecord | None:
         return None
     return session.scalar(select(CredentialRecord)
                           .where(CredentialRecord.share_token == share_token))
+
+
+def renew_manage_link(session: Session, record: CredentialRecord) -> None:
+    """Give the learner a new management link (the old one stops working) and commit.
+    Raises InvalidInputError for a credential without a badge page (VC-API issues)."""
+    if record.share_token is None:
+        raise InvalidInputError("only microbadge awards have a badge page")
+    session.refresh(record, with_for_update={"key_share": True})
+    record.manage_generation += 1
+    session.commit()
+
+
+def set_page_hidden(session: Session, record: CredentialRecord, hidden: bool,
+                    now: datetime) -> None:
+    """Hide the award's page (as of `now`, unless hidden already) or show it, and commit."""
+    if hidden and record.hidden_at is None:
+        record.hidden_at = now
+    elif not hidden:
+        record.hidden_at = None
+    session.commit()

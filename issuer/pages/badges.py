@@ -33,7 +33,13 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from badges.baking import bake_png, bake_svg
 from issuer.awards.models import CredentialRecord, CredentialState
-from issuer.awards.sharing import find_shared, linkedin_url, page_url, valid_manage_token
+from issuer.awards.sharing import (
+    find_shared,
+    linkedin_url,
+    page_url,
+    set_page_hidden,
+    valid_manage_token,
+)
 from issuer.microbadges.images import badge_images
 from issuer.microbadges.models import ImageRecord
 from issuer.platform.urls import parse_image_url
@@ -245,10 +251,6 @@ def change_visibility(token: str, secret: str) -> BaseResponse:
     action = request.form.get("action")
     if action not in ("hide", "show"):
         raise ApiProblem("invalid_request", "action must be hide or show")
-    if action == "hide" and record.hidden_at is None:
-        record.hidden_at = issuer_context().clock()
-    elif action == "show":
-        record.hidden_at = None
-    db_session().commit()
+    set_page_hidden(db_session(), record, action == "hide", issuer_context().clock())
     return _with_page_headers(redirect(
         url_for("credential_pages.manage", token=token, secret=secret, done=action), 303))
