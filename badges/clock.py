@@ -1,4 +1,4 @@
-"""The injected clock of the issuer service: timezone-aware UTC, never naive."""
+"""The one injected clock of the service and the verifier: timezone-aware UTC, never naive."""
 
 from __future__ import annotations
 

@@ -68,6 +68,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from badges.clock import system_clock
 from badges.credential import build_credential
 from badges.data_integrity import add_proof, verify_proof
 from badges.micro_credential import EuElements
@@ -94,7 +95,6 @@ from issuer.microbadges.services import (
     create_achievement,
     set_achievement_image,
 )
-from issuer.platform.clock import system_clock
 from issuer.platform.database import (
     create_database_engine,
     make_session_factory,

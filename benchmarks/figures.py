@@ -44,6 +44,7 @@ from typing import Any, Final
 
 from sqlalchemy import Engine, insert, select, text
 
+from badges.clock import system_clock
 from benchmarks.award import (
     POSTGRES_URL,
     BackendUnavailableError,
@@ -58,7 +59,6 @@ from issuer.frameworks.json_format import framework_input_from_json
 from issuer.frameworks.models import CompetenceRecord
 from issuer.frameworks.services import import_framework
 from issuer.microbadges.models import AchievementRecord, AchievementSkillRecord
-from issuer.platform.clock import system_clock
 from issuer.platform.database import make_session_factory, upgrade_database
 from issuer.providers.models import ProviderRecord
 from issuer.seed import DEMO_FRAMEWORK

@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from badges.clock import Clock, system_clock
 from issuer.auth.clients import create_client
 from issuer.awards.issuance import Issuance
 from issuer.awards.queries import CredentialFilter, find_credential
@@ -38,7 +39,6 @@ from issuer.frameworks.csv_format import export_csv, framework_input_from_csv
 from issuer.frameworks.json_format import export_json, framework_input_from_json
 from issuer.frameworks.services import find_framework, import_framework
 from issuer.microbadges.services import find_achievement
-from issuer.platform.clock import Clock, system_clock
 from issuer.platform.database import (
     create_database_engine,
     current_revision,

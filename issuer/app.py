@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Flask, request
 from sqlalchemy import select
 
+from badges.clock import Clock, system_clock
 from issuer.api import api
 from issuer.api.vc import vc_api
 from issuer.auth.oauth import init_oauth
@@ -22,7 +23,6 @@ from issuer.pages.badges import credential_pages
 from issuer.pages.frameworks import framework_pages
 from issuer.pages.public import public
 from issuer.pathways.services import complete_pathways
-from issuer.platform.clock import Clock, system_clock
 from issuer.platform.database import (
     create_database_engine,
     make_session_factory,

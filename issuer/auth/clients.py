@@ -15,8 +15,8 @@ from typing import Final
 
 from sqlalchemy.orm import Session
 
+from badges.clock import Clock
 from issuer.auth.models import ApiClientRecord
-from issuer.platform.clock import Clock
 from issuer.providers.models import ProviderRecord
 
 __all__ = [

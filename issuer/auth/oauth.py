@@ -32,9 +32,9 @@ from flask import Blueprint, Flask, Request, Response, current_app, g
 from flask import request as flask_request
 from sqlalchemy import select
 
+from badges.clock import Clock
 from issuer.auth.clients import hash_token, secret_matches
 from issuer.auth.models import AccessTokenRecord, ApiClientRecord
-from issuer.platform.clock import Clock
 from issuer.web.problems import ApiProblem
 
 __all__ = [

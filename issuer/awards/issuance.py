@@ -11,8 +11,8 @@ from typing import Final, Protocol
 
 from sqlalchemy.orm import Session
 
+from badges.clock import Clock
 from issuer.awards.models import CredentialRecord
-from issuer.platform.clock import Clock
 from issuer.platform.key_vault import KeyVault
 from issuer.platform.settings import Settings
 from issuer.providers.models import ProviderRecord

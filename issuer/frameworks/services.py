@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from badges.clock import Clock
 from issuer.frameworks.json_format import export_json
 from issuer.frameworks.models import CompetenceRecord, FrameworkRecord, JobRoleRecord
 from issuer.frameworks.reading import FrameworkInput
 from issuer.platform import urls
-from issuer.platform.clock import Clock
 from issuer.platform.errors import ConflictError, ForbiddenError
 from issuer.providers.models import ProviderRecord
 

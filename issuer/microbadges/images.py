@@ -25,8 +25,8 @@ from defusedxml import DefusedXmlException
 from sqlalchemy.orm import Session
 
 from badges.baking import is_png
+from badges.clock import Clock
 from issuer.microbadges.models import ImageRecord
-from issuer.platform.clock import Clock
 from issuer.platform.errors import InvalidInputError
 from issuer.providers.models import ProviderRecord
 

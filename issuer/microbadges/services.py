@@ -16,6 +16,7 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from badges.clock import Clock
 from badges.credential import serialize
 from badges.document_loader import OB_V3P0_CONTEXT, VC_V2
 from badges.errors import InvalidDocumentError
@@ -38,7 +39,6 @@ from issuer.frameworks.models import CompetenceRecord, FrameworkRecord
 from issuer.frameworks.services import competence_url
 from issuer.microbadges.models import AchievementRecord, AchievementSkillRecord, ImageRecord
 from issuer.platform import urls
-from issuer.platform.clock import Clock
 from issuer.platform.errors import InvalidInputError, NotFoundError
 from issuer.providers.models import ProviderRecord
 

@@ -10,8 +10,8 @@ from flask import Flask, current_app, g, request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from badges.clock import Clock
 from issuer.awards.issuance import AwardListener, Issuance
-from issuer.platform.clock import Clock
 from issuer.platform.database import writing
 from issuer.platform.key_vault import KeyVault
 from issuer.platform.settings import Settings

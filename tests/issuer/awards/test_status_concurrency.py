@@ -14,11 +14,11 @@ from typing import Final
 
 from sqlalchemy import func, select
 
+from badges.clock import system_clock
 from issuer.app import create_app
 from issuer.awards.issuance import Issuance
 from issuer.awards.issuing import AwardInput, Learner, award_credential
 from issuer.awards.models import CredentialRecord, StatusEntryRecord, StatusListRecord
-from issuer.platform.clock import system_clock
 from issuer.platform.database import create_database_engine, make_session_factory, writing
 from issuer.platform.key_vault import KeyVault
 from issuer.platform.settings import Settings, read_secret
