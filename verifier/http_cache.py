@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Final
+
+from badges.clock import Clock, system_clock
 
 DEFAULT_MAX_ENTRIES: Final = 256
 DEFAULT_MAX_BYTES: Final = 32 * 1024 * 1024
@@ -25,10 +27,6 @@ DEFAULT_MAX_BYTES: Final = 32 * 1024 * 1024
 MAX_FRESHNESS: Final = timedelta(days=1)
 
 _DIRECTIVE = re.compile(r'\s*([!#$%&\'*+.^_`|~0-9A-Za-z-]+)\s*(?:=\s*("[^"]*"|[^,\s]*))?\s*')
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +114,7 @@ class ResponseCache:
     threads (one lock around every read and write). Two threads that miss at once both
     fetch: there is no request coalescing."""
 
-    def __init__(self, *, clock: Callable[[], datetime] = _utc_now,
+    def __init__(self, *, clock: Clock = system_clock,
                  max_entries: int = DEFAULT_MAX_ENTRIES,
                  max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self._clock = clock

@@ -9,11 +9,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, Final
 
 from badges.baking import BakingError, is_compact_jws, is_png, is_svg, read_baked
 from badges.canonicalization import CanonicalizationError, canonicalize
+from badges.clock import Clock, system_clock
 from badges.document_loader import UnknownContextError
 from badges.json_document import (
     MAX_DOCUMENT_BYTES,
@@ -46,18 +47,11 @@ MAX_CREDENTIAL_BYTES: Final = MAX_DOCUMENT_BYTES
 MAX_NESTING_DEPTH: Final = 2
 DEFAULT_CLOCK_SKEW: Final = timedelta(minutes=5)
 
-Clock = Callable[[], datetime]
-
 
 class NoBakedCredentialError(JsonDocumentError):
     """A PNG or SVG image without a baked credential."""
 
     code = "no_baked_credential"
-
-
-def system_clock() -> datetime:
-    """The current time, timezone-aware UTC."""
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,14 +79,13 @@ def _subject(achievement: Achievement, data: AwardInput, salt: str) -> Achieveme
                               achievement=achievement, result=data.result)
 
 
-def _check_grade(achievement: Achievement, data: AwardInput, session: Session) -> None:
+def _check_grade(achievement: Achievement, data: AwardInput) -> None:
     """A result naming one of the microbadge's result descriptions has one of its allowed
-    values. Raises InvalidInputError (after rolling back the allocation)."""
+    values. Raises InvalidInputError."""
     allowed = {item.id: item.allowed_value for item in achievement.result_description}
     for index, result in enumerate(data.result):
         values = allowed.get(result.result_description or "")
         if values and result.value not in values:
-            session.rollback()
             raise InvalidInputError(f"the grade must be one of: {', '.join(values)}",
                                     pointer=f"/result/{index}/value")
 
@@ -175,12 +174,14 @@ def award_credentials(session: Session, provider: ProviderRecord,
         if existing is not None:
             return existing, False
     achievements = _achievements(session, provider, inputs)
+    models = {public_id: achievement_model(signer.base_url, record)  # once per microbadge
+              for public_id, record in achievements.items()}
+    for data in inputs:  # before anything is written
+        _check_grade(models[data.achievement_id], data)
     now = signer.clock()
     issuer = provider_profile(provider)
     method, key_pair = active_signing_key(provider, signer.vault)
     allocations = allocate_status_entries(session, provider, signer, count=len(inputs))
-    models = {public_id: achievement_model(signer.base_url, record)  # once per microbadge
-              for public_id, record in achievements.items()}
     rows: list[dict[str, Any]] = []
     for index, data in enumerate(inputs):
         achievement = achievements[data.achievement_id]
@@ -188,7 +189,6 @@ def award_credentials(session: Session, provider: ProviderRecord,
                        if achievement.validity_days else None)
         credential_id = f"urn:uuid:{uuid.uuid4()}"
         entries = [entry for _, _, entry in allocations[index]]
-        _check_grade(models[data.achievement_id], data, session)
         try:
             document = build_credential(
                 credential_id=credential_id, issuer=issuer,
@@ -204,8 +204,8 @@ def award_credentials(session: Session, provider: ProviderRecord,
         signed = add_proof(document, key_pair, verification_method=method, created=now)
         rows.append({
             "credential_id": credential_id, "provider_id": provider.id,
-            "achievement_id": achievement.id, "kind": CredentialKind.AWARD.value,
-            "state": CredentialState.ACTIVE.value,
+            "achievement_id": achievement.id, "kind": CredentialKind.AWARD,
+            "state": CredentialState.ACTIVE,
             "learner_email": (normalise_email(data.learner.email)
                               if data.learner.email is not None else None),
             "learner_did": data.learner.did, "learner_name": data.learner.name,
@@ -225,7 +225,7 @@ def award_credentials(session: Session, provider: ProviderRecord,
         insert_status_entries(session, [(record.id, allocations[index])
                                         for index, record in enumerate(records)])
         if replaces is not None:
-            replaces.state = CredentialState.SUPERSEDED.value
+            replaces.state = CredentialState.SUPERSEDED
             replaces.replaced_by_id = records[0].id
         session.commit()
     except IntegrityError:
@@ -251,7 +251,7 @@ def store_signed_credential(session: Session, provider: ProviderRecord,
     entries allocated for it in this transaction, and commit."""
     record = CredentialRecord(
         credential_id=str(signed["id"]), provider_id=provider.id, achievement_id=None,
-        kind=kind.value, state=CredentialState.ACTIVE.value, issued_at=issued_at,
+        kind=kind, state=CredentialState.ACTIVE, issued_at=issued_at,
         valid_until=valid_until, verification_method=method, document=dump_json_object(signed))
     session.add(record)
     session.flush()

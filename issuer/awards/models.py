@@ -22,8 +22,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from badges.status_documents import StatusPurpose
 from issuer.microbadges.models import AchievementRecord
-from issuer.platform.records import Base
+from issuer.platform.records import Base, string_enum
 from issuer.providers.models import ProviderRecord
 
 __all__ = ["AuditEventRecord", "CredentialKind", "CredentialRecord", "CredentialState",
@@ -65,8 +66,8 @@ class CredentialRecord(Base):
     credential_id: Mapped[str] = mapped_column(String(500), unique=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
     achievement_id: Mapped[int | None] = mapped_column(ForeignKey("achievements.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    state: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[CredentialKind] = mapped_column(string_enum(CredentialKind, 16))
+    state: Mapped[CredentialState] = mapped_column(string_enum(CredentialState, 16))
     learner_email: Mapped[str | None] = mapped_column(String(320), index=True)
     learner_did: Mapped[str | None] = mapped_column(String(500), index=True)
     learner_name: Mapped[str | None] = mapped_column(String(200))
@@ -115,7 +116,7 @@ class StatusListRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(36), unique=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
-    purpose: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[StatusPurpose] = mapped_column(string_enum(StatusPurpose, 16))
     size: Mapped[int] = mapped_column(Integer)
     allocated: Mapped[int] = mapped_column(Integer)
     # Loaded when used: an award locks the row to allocate an index and needs neither the

@@ -85,7 +85,7 @@ def filtered_credentials(provider: ProviderRecord,
     if where.state is not None:
         query = query.where(CredentialRecord.state == where.state)
     if where.kind is not None:
-        query = query.where(CredentialRecord.kind == where.kind.value)
+        query = query.where(CredentialRecord.kind == where.kind)
     return query
 
 

@@ -73,7 +73,7 @@ def _apply(session: Session, provider: ProviderRecord, credential: CredentialRec
         if touched is None:
             raise InvalidInputError(f"credential {credential.credential_id} has no revocation "
                                     "status entry")
-        credential.state = CredentialState.REVOKED.value
+        credential.state = CredentialState.REVOKED
         credential.revoked_at = now
         credential.revocation_reason = change.reason
         return touched
@@ -88,14 +88,14 @@ def _apply(session: Session, provider: ProviderRecord, credential: CredentialRec
             raise InvalidInputError(
                 f"credential {credential.credential_id} has no suspension status entry: only "
                 "credentials issued while the provider has suspension enabled can be suspended")
-        credential.state = CredentialState.SUSPENDED.value
+        credential.state = CredentialState.SUSPENDED
         credential.suspended_at = now
         return touched
     if state is not CredentialState.SUSPENDED:
         return None
     touched = set_credential_status_bit(session, credential, StatusPurpose.SUSPENSION, False)
-    credential.state = (CredentialState.SUPERSEDED.value if credential.replaced_by_id
-                        else CredentialState.ACTIVE.value)
+    credential.state = (CredentialState.SUPERSEDED if credential.replaced_by_id
+                        else CredentialState.ACTIVE)
     credential.suspended_at = None
     return touched
 
@@ -150,7 +150,7 @@ def revoke_matching(session: Session, provider: ProviderRecord, where: Credentia
     if change.action is not StatusAction.REVOKE:
         raise ValueError("bulk changes only revoke")
     query = (filtered_credentials(provider, where)
-             .where(CredentialRecord.state != CredentialState.REVOKED.value)
+             .where(CredentialRecord.state != CredentialState.REVOKED)
              .order_by(CredentialRecord.id).limit(MAX_BULK_REVOCATIONS + 1)
              .with_for_update(key_share=True, of=CredentialRecord))
     matching = list(session.scalars(query))

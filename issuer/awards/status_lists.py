@@ -35,7 +35,7 @@ from badges.status_documents import (
     build_status_entry,
     build_status_list_credential,
 )
-from badges.status_list import MIN_LIST_BITS, get_status, set_status
+from badges.status_list import MIN_LIST_BITS, set_status
 from issuer.awards.issuance import Issuance
 from issuer.awards.models import CredentialRecord, StatusEntryRecord, StatusListRecord
 from issuer.platform import urls
@@ -47,7 +47,6 @@ __all__ = [
     "LIST_SIZE",
     "Allocation",
     "allocate_status_entries",
-    "credential_status_bit",
     "find_status_list",
     "insert_status_entries",
     "needs_refresh",
@@ -109,7 +108,7 @@ def _open_list(session: Session, provider: ProviderRecord,
     return session.scalar(
         select(StatusListRecord)
         .where(StatusListRecord.provider_id == provider.id,
-               StatusListRecord.purpose == purpose.value,
+               StatusListRecord.purpose == purpose,
                StatusListRecord.allocated < StatusListRecord.size)
         .order_by(StatusListRecord.id).limit(1).with_for_update(key_share=True)
         .execution_options(populate_existing=True))  # the locked row, not a cached copy
@@ -130,7 +129,7 @@ def insert_status_entries(session: Session,
 def _start_list(session: Session, provider: ProviderRecord, purpose: StatusPurpose,
                 signer: Issuance) -> StatusListRecord:
     record = StatusListRecord(public_id=str(uuid.uuid4()), provider_id=provider.id,
-                              purpose=purpose.value, size=LIST_SIZE, allocated=0,
+                              purpose=purpose, size=LIST_SIZE, allocated=0,
                               bits=bytes(LIST_SIZE // 8), created_at=signer.clock())
     session.add(record)
     session.flush()
@@ -220,15 +219,8 @@ def _entry(session: Session, credential: CredentialRecord,
         select(StatusListRecord, StatusEntryRecord.status_list_index)
         .join(StatusEntryRecord, StatusEntryRecord.status_list_id == StatusListRecord.id)
         .where(StatusEntryRecord.credential_id == credential.id,
-               StatusListRecord.purpose == purpose.value)).one_or_none()
+               StatusListRecord.purpose == purpose)).one_or_none()
     return None if row is None else (row[0], row[1])
-
-
-def credential_status_bit(session: Session, credential: CredentialRecord,
-                          purpose: StatusPurpose) -> bool | None:
-    """The credential's published bit for `purpose`; None when it has no such entry."""
-    found = _entry(session, credential, purpose)
-    return None if found is None else get_status(found[0].bits, found[1])
 
 
 def set_credential_status_bit(session: Session, credential: CredentialRecord,

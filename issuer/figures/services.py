@@ -35,12 +35,12 @@ from sqlalchemy import Integer as SqlInteger
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from badges.clock import Clock
 from issuer.awards.models import CredentialRecord, CredentialState
 from issuer.figures.models import FigureSnapshotRecord
 from issuer.frameworks.models import CompetenceRecord, FrameworkRecord, JobRoleRecord
 from issuer.frameworks.services import level_ranks
 from issuer.microbadges.models import AchievementSkillRecord
-from issuer.platform.clock import Clock
 from issuer.platform.database import writing
 from issuer.providers.models import ProviderRecord
 
@@ -60,7 +60,7 @@ __all__ = [
 
 DIMENSIONS: Final = ("total", "competence", "framework", "job_role", "provider", "country")
 PERIODS: Final = ("month", "quarter", "year")
-_COUNTED: Final = (CredentialState.ACTIVE.value, CredentialState.SUSPENDED.value)
+_COUNTED: Final = (CredentialState.ACTIVE, CredentialState.SUSPENDED)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -27,6 +27,7 @@ from typing import Any, Final
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from badges.clock import Clock
 from badges.model import Evidence
 from issuer.awards.issuance import Issuance
 from issuer.awards.issuing import AwardInput, Learner, award_credentials
@@ -37,7 +38,6 @@ from issuer.frameworks.services import level_ranks
 from issuer.microbadges.models import AchievementRecord, AchievementSkillRecord
 from issuer.microbadges.services import SkillInput, find_achievement, resolve_skill
 from issuer.pathways.models import PathwayProviderRecord, PathwayRecord
-from issuer.platform.clock import Clock
 from issuer.platform.database import writing
 from issuer.platform.errors import InvalidInputError, IssuerError, NotFoundError
 from issuer.providers.models import ProviderRecord
@@ -174,7 +174,7 @@ def _holdings(session: Session, pathway: PathwayRecord, key: int,
         select(CredentialRecord)
         .where(CredentialRecord.learner_key == key,
                CredentialRecord.provider_id.in_(providers),
-               CredentialRecord.state == CredentialState.ACTIVE.value,
+               CredentialRecord.state == CredentialState.ACTIVE,
                CredentialRecord.achievement_id.is_not(None),
                CredentialRecord.achievement_id != pathway.achievement_id,
                or_(CredentialRecord.valid_until.is_(None), CredentialRecord.valid_until > now))

@@ -4,13 +4,14 @@ convention (stable migrations) and UTC datetimes on every backend."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
+from sqlalchemy import JSON, DateTime, Enum, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
-__all__ = ["Base", "UtcDateTime"]
+__all__ = ["Base", "UtcDateTime", "string_enum"]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -46,3 +47,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime, dict[str, Any]: JSON,
                                             list[Any]: JSON}
+
+
+def string_enum(enum: type[StrEnum], length: int) -> Enum:
+    """A column type holding a StrEnum as its value (VARCHAR(`length`), no database enum
+    type or constraint: the stored text is exactly the enum's value)."""
+    return Enum(enum, native_enum=False, create_constraint=False, length=length,
+                values_callable=lambda members: [member.value for member in members],
+                validate_strings=True)

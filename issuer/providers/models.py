@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
 
-from issuer.platform.records import Base
+from issuer.platform.records import Base, string_enum
 
 __all__ = ["IdentifierMethod", "KeyState", "ProviderRecord", "SigningKeyRecord"]
 
@@ -37,7 +37,8 @@ class ProviderRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(63), unique=True)
     issuer_id: Mapped[str] = mapped_column(String(400), unique=True)
-    identifier_method: Mapped[str] = mapped_column(String(16))
+    identifier_method: Mapped[IdentifierMethod] = mapped_column(
+        string_enum(IdentifierMethod, 16))
     name: Mapped[str] = mapped_column(String(200))
     url: Mapped[str | None] = mapped_column(String(2000))
     email: Mapped[str | None] = mapped_column(String(320))
@@ -68,7 +69,7 @@ class SigningKeyRecord(Base):
     verification_method: Mapped[str] = mapped_column(String(500), unique=True)
     public_key_multibase: Mapped[str] = mapped_column(String(64))
     encrypted_private_key: Mapped[bytes] = mapped_column(LargeBinary)
-    state: Mapped[str] = mapped_column(String(16))
+    state: Mapped[KeyState] = mapped_column(string_enum(KeyState, 16))
     created_at: Mapped[datetime]
     retired_at: Mapped[datetime | None]
 

@@ -14,9 +14,9 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from badges.clock import Clock
 from badges.errors import InvalidDocumentError
 from badges.model import Address, Image, Profile
-from issuer.platform.clock import Clock
 from issuer.platform.errors import (
     ConflictError,
     InvalidInputError,
@@ -198,7 +198,7 @@ def _add_key(provider: ProviderRecord, key_pair: KeyPair, *, vault: KeyVault,
         verification_method=method,
         public_key_multibase=key_pair.public_key_multibase,
         encrypted_private_key=vault.encrypt(key_pair),
-        state=KeyState.ACTIVE.value,
+        state=KeyState.ACTIVE,
         created_at=clock(),
     )
     provider.keys.append(record)

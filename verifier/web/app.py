@@ -10,10 +10,11 @@ from typing import Final
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
+from badges.clock import Clock, system_clock
 from keys.resolution import DocumentFetcher
 from verifier.fetch import HttpsDocumentFetcher, fetch_bytes
 from verifier.http_cache import ResponseCache
-from verifier.verify import Clock, VerifierOptions, system_clock
+from verifier.verify import VerifierOptions
 from verifier.web.error_page import render_error_page
 from verifier.web.page_defaults import install_page_defaults
 from verifier.web.pages import verification_pages
