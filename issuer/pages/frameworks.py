@@ -16,10 +16,9 @@ reading it needs no fetch.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, Final
 
-from flask import Blueprint, Response, json, redirect, render_template, request
+from flask import Blueprint, Response, redirect
 
 from badges.micro_credential import VOCABULARIES, eqf_uri
 from issuer.frameworks.models import FrameworkRecord
@@ -34,14 +33,13 @@ from issuer.frameworks.services import (
 from issuer.platform import urls
 from issuer.web.context import db_session, issuer_context
 from issuer.web.problems import ApiProblem
+from issuer.web.responses import JSON_LD, json_response, page_response
 from verifier.web import wants_html
 
 __all__ = ["framework_pages"]
 
 framework_pages = Blueprint("frameworks", __name__, template_folder="templates")
 
-JSON_LD: Final = "application/ld+json"
-_HTML: Final = "text/html"
 _ELM: Final = "http://data.europa.eu/snb/model/elm/"
 CONTEXT: Final = {
     "@vocab": "https://schema.org/",
@@ -65,23 +63,12 @@ def _without_nulls(value: Any) -> Any:
 
 
 def _json_ld(document: dict[str, Any]) -> Response:
-    body = json.dumps({"@context": CONTEXT, **_without_nulls(document)}).encode("utf-8")
-    response = Response(body, mimetype=JSON_LD)
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return _cached(response, body)
-
-
-def _cached(response: Response, body: bytes) -> Response:
-    response.headers["Cache-Control"] = "no-cache"
-    response.headers["Vary"] = "Accept"
-    response.set_etag(hashlib.sha256(body).hexdigest())
-    response.make_conditional(request)
-    return response
+    return json_response({"@context": CONTEXT, **_without_nulls(document)}, media_type=JSON_LD,
+                         negotiated=True)
 
 
 def _html(template: str, **values: Any) -> Response:
-    body = render_template(template, **values).encode("utf-8")
-    return _cached(Response(body, mimetype=_HTML), body)
+    return page_response(template, conditional=True, **values)
 
 
 def _framework(slug: str, version: str) -> FrameworkRecord:

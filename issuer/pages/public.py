@@ -6,11 +6,10 @@ These URLs are what credentials point at; they must stay stable.
 
 from __future__ import annotations
 
-import hashlib
 from importlib import metadata
-from typing import Any, Final
+from typing import Final
 
-from flask import Blueprint, Response, json, render_template, request
+from flask import Blueprint, Response, request
 from sqlalchemy import select
 
 from issuer.microbadges.models import AchievementRecord, ImageRecord
@@ -22,6 +21,7 @@ from issuer.providers.services import find_provider, published_keys
 from issuer.publication import documents
 from issuer.web.context import db_session, issuer_context
 from issuer.web.problems import PROBLEMS, ApiProblem
+from issuer.web.responses import JSON_LD, json_response, page_response
 from verifier.summary import safe_link
 from verifier.web import wants_html
 
@@ -29,36 +29,11 @@ __all__ = ["public"]
 
 public = Blueprint("public", __name__, template_folder="templates")
 
-JSON_LD: Final = "application/ld+json"
+_JWKS: Final = "application/jwk-set+json"
 CREDENTIAL_MEDIA_TYPE: Final = "application/vc+ld+json"
-# Issuer documents change when keys rotate: caches revalidate (ETag, 304) on every use, so
-# a credential signed with a new key never meets a stale did.json.
-_PUBLIC_CACHE: Final = "no-cache"
 _IMAGE_CACHE: Final = "public, max-age=31536000, immutable"
 # Uploaded SVGs are checked on the way in; this CSP is the second line of defence.
 _IMAGE_CSP: Final = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
-
-
-def _json(document: Any, *, media_type: str = "application/json",
-          cache: str = _PUBLIC_CACHE, negotiated: bool = False) -> Response:
-    """The JSON answer, conditional on its ETag; `negotiated` when the URL also has a page
-    for browsers (`_page`)."""
-    body = json.dumps(document).encode("utf-8")
-    response = Response(body, mimetype=media_type)
-    response.headers["Cache-Control"] = cache
-    if negotiated:
-        response.headers["Vary"] = "Accept"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.set_etag(hashlib.sha256(body).hexdigest())
-    response.make_conditional(request)  # 304 for a matching If-None-Match
-    return response
-
-
-def _page(template: str, **values: Any) -> Response:
-    """The page for browsers of a URL that answers machines with JSON."""
-    response = Response(render_template(template, **values), mimetype="text/html")
-    response.headers["Vary"] = "Accept"
-    return response
 
 
 def _provider(slug: str) -> ProviderRecord:
@@ -72,9 +47,9 @@ def _provider(slug: str) -> ProviderRecord:
 def index() -> Response:
     """What this service is, and where to start (a page for browsers)."""
     if wants_html():
-        return _page("home.html", title="microbadges")
+        return page_response("home.html", title="microbadges")
     base = issuer_context().base_url
-    return _json({"name": "microbadges issuer service",
+    return json_response({"name": "microbadges issuer service",
                   "version": metadata.version("microbadges"),
                   "links": {"openapi": urls.openapi_url(base),
                             "verify": urls.verify_url(base),
@@ -93,10 +68,10 @@ def issuer_profile(slug: str) -> Response:
                             if value and key != "address_country_code")
         did_document = (urls.did_document_url(issuer_context().base_url, slug)
                         if provider.identifier_method == IdentifierMethod.DID_WEB else None)
-        return _page("issuer.html", title=provider.name, provider=provider,
+        return page_response("issuer.html", title=provider.name, provider=provider,
                      website=safe_link(provider.url), address=address,
                      keys=published_keys(provider), did_document=did_document)
-    return _json(documents.profile_document(provider), media_type=JSON_LD, negotiated=True)
+    return json_response(documents.profile_document(provider), media_type=JSON_LD, negotiated=True)
 
 
 @public.get("/issuers/<slug>/did.json")
@@ -105,19 +80,19 @@ def did_document(slug: str) -> Response:
     document = documents.did_document(_provider(slug))
     if document is None:
         raise ApiProblem("not_found", f"issuer {slug!r} does not use did:web")
-    return _json(document, media_type="application/did+json")
+    return json_response(document, media_type="application/did+json")
 
 
 @public.get("/issuers/<slug>/jwks.json")
 def issuer_jwks(slug: str) -> Response:
     """The issuer's public keys as a JWKS (`kid` = verification method id)."""
-    return _json(documents.issuer_jwks(_provider(slug)), media_type="application/jwk-set+json")
+    return json_response(documents.issuer_jwks(_provider(slug)), media_type=_JWKS)
 
 
 @public.get("/.well-known/jwks.json")
 def service_jwks() -> Response:
     """Every issuer's public keys on this service as one JWKS."""
-    return _json(documents.service_jwks(db_session()), media_type="application/jwk-set+json")
+    return json_response(documents.service_jwks(db_session()), media_type=_JWKS)
 
 
 @public.get("/achievements/<public_id>")
@@ -127,7 +102,8 @@ def achievement(public_id: str) -> Response:
         select(AchievementRecord).where(AchievementRecord.public_id == public_id))
     if record is None:
         raise ApiProblem("not_found", f"no microbadge {public_id!r}")
-    return _json(achievement_document(issuer_context().base_url, record), media_type=JSON_LD)
+    return json_response(achievement_document(issuer_context().base_url, record),
+                         media_type=JSON_LD)
 
 
 @public.get("/images/<public_id>")
@@ -172,4 +148,4 @@ def problem_description(code: str) -> Response:
     if code not in PROBLEMS:
         raise ApiProblem("not_found", f"no problem type {code!r}")
     status, title = PROBLEMS[code]
-    return _json({"code": code, "status": status, "title": title})
+    return json_response({"code": code, "status": status, "title": title})
