@@ -237,6 +237,7 @@ def _get(url: str, target: _Target, deadline: _Deadline, if_none_match: str | No
         headers["If-None-Match"] = if_none_match
     connection = _PinnedConnection(target, timeout=deadline.remaining())
     timer = deadline.guard(connection)
+    response: http.client.HTTPResponse | None = None
     try:
         connection.request("GET", target.path, headers=headers)
         response = connection.getresponse()
@@ -263,6 +264,8 @@ def _get(url: str, target: _Target, deadline: _Deadline, if_none_match: str | No
         return response.status, names, b"".join(chunks)
     finally:
         timer.cancel()
+        if response is not None:  # it holds the socket's file after the connection closes
+            response.close()
         connection.close()
 
 
