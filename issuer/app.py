@@ -62,15 +62,7 @@ def create_app(config: Settings | Mapping[str, str] | None = None, *,
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
     settings = config if isinstance(config, Settings) else load_settings(
         overrides=config, default_instance_path=Path(app.instance_path))
-    engine = create_database_engine(settings.database_url)
-    if migrate:
-        upgrade_database(engine)
-    context = IssuerContext(settings=settings, engine=engine,
-                            sessions=make_session_factory(engine),
-                            vault=KeyVault(read_secret(settings.secret_file)), clock=clock,
-                            response_cache=ResponseCache(clock=clock),
-                            award_listeners=(complete_pathways,))
-    _check_secret(context)
+    context = _open_context(settings, clock, migrate=migrate)
     set_issuer_context(app, context)
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
@@ -88,6 +80,25 @@ def create_app(config: Settings | Mapping[str, str] | None = None, *,
         with context.sessions() as session:
             seed_demo(session, context)
     return app
+
+
+def _open_context(settings: Settings, clock: Clock, *, migrate: bool) -> IssuerContext:
+    """The database (migrated), the key vault and the award listeners of the app. Raises
+    SettingsError, or the database's error; nothing is left open when it raises."""
+    engine = create_database_engine(settings.database_url)
+    try:
+        if migrate:
+            upgrade_database(engine)
+        context = IssuerContext(settings=settings, engine=engine,
+                                sessions=make_session_factory(engine),
+                                vault=KeyVault(read_secret(settings.secret_file)), clock=clock,
+                                response_cache=ResponseCache(clock=clock),
+                                award_listeners=(complete_pathways,))
+        _check_secret(context)
+    except BaseException:
+        engine.dispose()
+        raise
+    return context
 
 
 def _register_blueprints(app: Flask) -> None:
