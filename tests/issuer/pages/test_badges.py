@@ -426,9 +426,9 @@ def test_pages_send_the_security_headers(client: FlaskClient, tenant: Tenant) ->
     # The capability URLs never leave in a Referer.
     assert client.get(_path(view["pageUrl"])).headers["Referrer-Policy"] == "no-referrer"
     assert client.get(_path(view["manageUrl"])).headers["Referrer-Policy"] == "no-referrer"
-    style = client.get("/static/style.css")
-    assert style.status_code == 200
-    assert style.mimetype == "text/css"
+    with client.get("/static/style.css") as style:  # a file response: closed after
+        assert style.status_code == 200
+        assert style.mimetype == "text/css"
 
 
 

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from werkzeug.datastructures import FileStorage
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from badges.baking import bake_png
 from issuer.microbadges.images import default_emblem
@@ -41,7 +42,11 @@ def _check(html: str, check: str) -> str:
 
 
 def _post(client: FlaskClient, **form: Any) -> tuple[int, str]:
-    response = client.post("/verify", data=form, content_type="multipart/form-data")
+    # Encoded in memory: Werkzeug's test client spools a large multipart body to a
+    # temporary file that nothing closes.
+    boundary, body = encode_multipart(MultiDict(form))
+    response = client.post("/verify", data=body,
+                           content_type=f'multipart/form-data; boundary="{boundary}"')
     return response.status_code, response.get_data(as_text=True)
 
 
