@@ -104,12 +104,8 @@ from issuer.platform.database import (
 from issuer.platform.key_vault import KeyVault
 from issuer.platform.urls import status_list_path
 from issuer.providers.models import ProviderRecord
-from issuer.providers.services import (
-    ProviderInput,
-    active_signing_key,
-    create_provider,
-    provider_profile,
-)
+from issuer.providers.services import ProviderInput, create_provider, provider_profile
+from issuer.providers.signer import active_signer
 from keys.key_pair import KeyPair
 from keys.public_key import PublicKey
 from tests.samples import ORIGIN, realistic_microbadge
@@ -331,7 +327,8 @@ def load_signer(issuer: Issuer) -> Signer:
             AchievementRecord.public_id == issuer.achievement_id))
         if provider is None or record is None:
             raise BenchmarkError("the provider or the microbadge was not stored")
-        method, key = active_signing_key(provider, issuer.vault)
+        signer = active_signer(provider, issuer.vault)
+        method, key = signer.verification_method, signer.key_pair
         # The URL shape of the provider's revocation list (the list itself is started by
         # the first award).
         list_url = ORIGIN + status_list_path(provider.slug, str(uuid.uuid4()))

@@ -53,7 +53,8 @@ from issuer.microbadges.services import AchievementInput, create_achievement
 from issuer.platform.database import writing
 from issuer.platform.settings import Settings
 from issuer.providers.models import ProviderRecord
-from issuer.providers.services import ProviderInput, active_signing_key, create_provider
+from issuer.providers.services import ProviderInput, create_provider
+from issuer.providers.signer import active_signer
 from issuer.web.context import IssuerContext
 from verifier.fetch import HttpsDocumentFetcher
 from verifier.http_cache import ResponseCache
@@ -130,7 +131,8 @@ def measure_revoke(service: Service, iterations: int, warmup: int) -> tuple[Timi
         with service.context.sessions() as session:
             provider = writing(session).get_one(ProviderRecord, service.provider_id)
             credential = session.get_one(CredentialRecord, record.id)
-            method, key = active_signing_key(provider, service.context.vault)
+            key_signer = active_signer(provider, service.context.vault)
+            method, key = key_signer.verification_method, key_signer.key_pair
             document = json.loads(credential.document)
             del document["proof"]
             started = time.perf_counter_ns()
@@ -158,7 +160,8 @@ def measure_status(service: Service, iterations: int, warmup: int) -> dict[str, 
     with service.context.sessions() as session:
         credential = json.loads(award(service, 10**6).document)
         provider = session.get_one(ProviderRecord, service.provider_id)
-        method, key = active_signing_key(provider, service.context.vault)
+        signer = active_signer(provider, service.context.vault)
+        method, key = signer.verification_method, signer.key_pair
     unsigned = {name: value for name, value in credential.items()
                 if name not in ("proof", "credentialStatus")}
     without_status = add_proof(unsigned, key, verification_method=method,

@@ -16,7 +16,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badges.canonicalization import CanonicalizationError
-from badges.data_integrity import add_proof
 from badges.document_loader import UnknownContextError
 from badges.json_document import as_list
 from issuer.api.requests import read_json
@@ -28,7 +27,7 @@ from issuer.awards.status_lists import Allocation, allocate_status_entries
 from issuer.microbadges.models import AchievementRecord
 from issuer.platform.urls import parse_achievement_url
 from issuer.providers.models import ProviderRecord
-from issuer.providers.services import active_signing_key
+from issuer.providers.signer import active_signer
 from issuer.web.context import db_session, issuer_context
 from issuer.web.problems import ApiProblem
 from issuer.web.verification import verifier_options
@@ -75,15 +74,15 @@ def issue_credential() -> Response:
         entries = [entry for _, _, entry in allocations]
         credential = {**credential,
                       "credentialStatus": entries[0] if len(entries) == 1 else entries}
-    method, key_pair = active_signing_key(provider, context.vault)
+    key = active_signer(provider, context.vault)
     try:
-        signed = add_proof(credential, key_pair, verification_method=method, created=now)
+        signed = key.sign(credential, created=now)
     except (CanonicalizationError, UnknownContextError) as error:
         session.rollback()  # releases the status indexes
         raise ApiProblem("invalid_credential", f"the credential cannot be signed as JSON-LD: "
                          f"{error.message}", error_code=error.code) from None
     try:
-        record = store_signed_credential(session, provider, signed, method=method,
+        record = store_signed_credential(session, provider, signed, method=key.verification_method,
                                          issued_at=now, valid_until=issue.valid_until,
                                          kind=CredentialKind.VC_API, allocations=allocations)
     except IntegrityError:  # the same id, stored by a concurrent request

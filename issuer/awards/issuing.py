@@ -20,7 +20,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from badges.credential import build_credential
-from badges.data_integrity import add_proof
 from badges.errors import InvalidDocumentError
 from badges.json_document import dump_json_object
 from badges.model import Achievement, AchievementSubject, Evidence, IdentityObject, Result
@@ -34,7 +33,8 @@ from issuer.microbadges.models import AchievementRecord, AchievementSkillRecord
 from issuer.microbadges.services import achievement_model
 from issuer.platform.errors import IdempotencyConflictError, InvalidInputError, NotFoundError
 from issuer.providers.models import ProviderRecord
-from issuer.providers.services import active_signing_key, provider_profile
+from issuer.providers.services import provider_profile
+from issuer.providers.signer import active_signer
 
 __all__ = [
     "AwardInput",
@@ -180,7 +180,7 @@ def award_credentials(session: Session, provider: ProviderRecord,
         _check_grade(models[data.achievement_id], data)
     now = signer.clock()
     issuer = provider_profile(provider)
-    method, key_pair = active_signing_key(provider, signer.vault)
+    key = active_signer(provider, signer.vault)
     allocations = allocate_status_entries(session, provider, signer, count=len(inputs))
     rows: list[dict[str, Any]] = []
     for index, data in enumerate(inputs):
@@ -201,7 +201,7 @@ def award_credentials(session: Session, provider: ProviderRecord,
         except InvalidDocumentError as error:
             session.rollback()
             raise InvalidInputError(f"cannot build the credential: {error.message}") from None
-        signed = add_proof(document, key_pair, verification_method=method, created=now)
+        signed = key.sign(document, created=now)
         rows.append({
             "credential_id": credential_id, "provider_id": provider.id,
             "achievement_id": achievement.id, "kind": CredentialKind.AWARD,
@@ -210,7 +210,8 @@ def award_credentials(session: Session, provider: ProviderRecord,
                               if data.learner.email is not None else None),
             "learner_did": data.learner.did, "learner_name": data.learner.name,
             "learner_key": learner_key(data.learner.email, data.learner.did),
-            "issued_at": now, "valid_until": valid_until, "verification_method": method,
+            "issued_at": now, "valid_until": valid_until,
+            "verification_method": key.verification_method,
             "document": dump_json_object(signed),
             "idempotency_key": idempotency_keys[index] if idempotency_keys else None,
             "request_digest": request_digest, "award_input": _award_input_json(data),

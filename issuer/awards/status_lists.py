@@ -28,7 +28,6 @@ from typing import Final
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker, undefer
 
-from badges.data_integrity import add_proof
 from badges.json_document import dump_json_object
 from badges.status_documents import (
     StatusPurpose,
@@ -41,7 +40,7 @@ from issuer.awards.models import CredentialRecord, StatusEntryRecord, StatusList
 from issuer.platform import urls
 from issuer.platform.database import writing
 from issuer.providers.models import ProviderRecord
-from issuer.providers.services import active_signing_key
+from issuer.providers.signer import active_signer
 
 __all__ = [
     "LIST_SIZE",
@@ -173,8 +172,7 @@ def publish_status_list(record: StatusListRecord, provider: ProviderRecord,
         list_url=_list_url(signer, provider, record), issuer_id=provider.issuer_id,
         purpose=StatusPurpose(record.purpose), bits=record.bits, valid_from=now,
         valid_until=now + signer.validity)
-    method, key_pair = active_signing_key(provider, signer.vault)
-    text = dump_json_object(add_proof(document, key_pair, verification_method=method, created=now))
+    text = dump_json_object(active_signer(provider, signer.vault).sign(document, created=now))
     record.document = text
     record.etag = hashlib.sha256(text.encode("utf-8")).hexdigest()
     record.signed_at = now

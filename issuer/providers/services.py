@@ -32,7 +32,6 @@ from keys.public_key import PublicKey
 
 __all__ = [
     "ProviderInput",
-    "active_signing_key",
     "create_provider",
     "find_provider",
     "provider_profile",
@@ -159,15 +158,6 @@ def published_keys(provider: ProviderRecord) -> list[tuple[str, PublicKey]]:
     """Every key of the provider, oldest first: (verification method id, public key)."""
     return [(key.verification_method, PublicKey.from_multibase(key.public_key_multibase))
             for key in provider.keys]
-
-
-def active_signing_key(provider: ProviderRecord, vault: KeyVault) -> tuple[str, KeyPair]:
-    """The key new credentials are signed with: (verification method id, key pair)."""
-    for key in reversed(provider.keys):
-        if key.state == KeyState.ACTIVE:
-            return key.verification_method, vault.decrypt(key.verification_method,
-                                                          key.encrypted_private_key)
-    raise RuntimeError(f"provider {provider.slug} has no active key")  # an invariant
 
 
 def rotate_key(session: Session, provider: ProviderRecord, *, vault: KeyVault,

@@ -18,12 +18,8 @@ from badges.data_integrity import add_proof
 from issuer.awards.models import CredentialKind, CredentialRecord
 from issuer.microbadges.services import AchievementInput, create_achievement
 from issuer.providers.models import IdentifierMethod
-from issuer.providers.services import (
-    ProviderInput,
-    active_signing_key,
-    create_provider,
-    find_provider,
-)
+from issuer.providers.services import ProviderInput, create_provider, find_provider
+from issuer.providers.signer import active_signer
 from issuer.web.problems import PROBLEMS
 from keys.errors import ResolutionError
 from keys.key_pair import KeyPair
@@ -500,7 +496,8 @@ def test_a_provider_presents_as_its_did_web_identity(app: Flask, client: FlaskCl
                                                      network: RecordingFetcher) -> None:
     context = context_of(app)
     with context.sessions() as session:
-        method, key = active_signing_key(find_provider(session, SLUG), context.vault)
+        signer = active_signer(find_provider(session, SLUG), context.vault)
+        method, key = signer.verification_method, signer.key_pair
     signed = _sign_presentation(_presentation(presented, holder=issuer_id), key, method)
     response = client.post("/presentations/verify", json={
         "verifiablePresentation": signed, "options": {"challenge": CHALLENGE}})
