@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from verifier.checks import CheckResult as _CheckResult
 from verifier.checks import CheckStatus, errored, failed, is_verified, passed, skipped
+from verifier.issuers import RegisteredIssuer
 
 __all__ = ["CHECK_ORDER", "REQUIRED_CHECKS", "CheckId", "CheckResult", "CheckStatus",
            "VerificationReport", "errored", "failed", "passed", "skipped"]
@@ -25,6 +26,7 @@ class CheckId(StrEnum):
     JSONLD = "jsonld"
     PROOF = "proof"
     ISSUER = "issuer"
+    REGISTRY = "registry"
     VALIDITY = "validity"
     ENDORSEMENTS = "endorsements"
     STATUS = "status"
@@ -57,6 +59,8 @@ class VerificationReport:
     endorsements: tuple[VerificationReport, ...] = ()
     # The verifier's policy: which checks must have passed (not merely been skipped).
     required: frozenset[CheckId] = REQUIRED_CHECKS
+    # The registry entry that vouches for the issuer, when the `registry` check passed.
+    registered_issuer: RegisteredIssuer | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if tuple(check.id for check in self.checks) != CHECK_ORDER:

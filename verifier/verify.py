@@ -7,7 +7,7 @@ injected; it never imports the issuer and performs no I/O of its own.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, Final
@@ -24,8 +24,11 @@ from badges.json_document import (
 )
 from keys.errors import ResolutionError
 from keys.resolution import DocumentFetcher, resolve_verification_method
+from keys.verification_method import VerificationMethod
+from verifier.issuers import RegisteredIssuer
 from verifier.jwt_credentials import VcJwt, check_jwt_proof, read_vc_jwt
 from verifier.proofs import Resolver, check_issuer, check_proofs
+from verifier.registry import RegistrySource, RegistryVerdict, check_registry
 from verifier.report import (
     CHECK_ORDER,
     REQUIRED_CHECKS,
@@ -67,6 +70,8 @@ class VerifierOptions:
     require_issuer: bool = False
     # Distinct documents one verification may fetch (keys, status lists, endorsers' keys).
     max_fetches: int = 16
+    # Known-issuer registries, most authoritative first (`verifier.registry`).
+    registries: tuple[RegistrySource, ...] = ()
 
 
 def verify_credential(credential: str | bytes | Mapping[str, Any],
@@ -88,6 +93,7 @@ def _verify(data: str | bytes | Mapping[str, Any], options: VerifierOptions,
         credential, jwt = _parse(data)
     except JsonDocumentError as error:
         return _report_unparsed(failed(CheckId.PARSE, error.code, error.message), required)
+    registered: RegisteredIssuer | None = None
     results: dict[CheckId, CheckResult] = {CheckId.PARSE: passed(
         CheckId.PARSE, "a VC-JWT (compact JWS)" if jwt is not None else "a JSON object")}
     results[CheckId.STRUCTURE] = _guard(CheckId.STRUCTURE, lambda: check_structure(credential))
@@ -100,10 +106,18 @@ def _verify(data: str | bytes | Mapping[str, Any], options: VerifierOptions,
         results[CheckId.PROOF] = outcome.check
         results[CheckId.ISSUER] = _guard(CheckId.ISSUER, lambda: check_issuer(
             credential, outcome.verification_methods))
+        if outcome.check.status is CheckStatus.PASSED:
+            registry = _check_registry(credential, outcome.verification_methods, options)
+            results[CheckId.REGISTRY], registered = registry.check, registry.issuer
+        else:
+            results[CheckId.REGISTRY] = skipped(
+                CheckId.REGISTRY, "not_authenticated",
+                "not checked: the credential's own proof did not verify")
     else:
         reason = "not checked: the document is not safe JSON-LD"
         results[CheckId.PROOF] = skipped(CheckId.PROOF, "jsonld_failed", reason)
         results[CheckId.ISSUER] = skipped(CheckId.ISSUER, "jsonld_failed", reason)
+        results[CheckId.REGISTRY] = skipped(CheckId.REGISTRY, "jsonld_failed", reason)
     results[CheckId.VALIDITY] = _guard(CheckId.VALIDITY, lambda: check_validity(
         credential, options.clock(), options.clock_skew))
     endorsements: tuple[VerificationReport, ...] = ()
@@ -121,7 +135,17 @@ def _verify(data: str | bytes | Mapping[str, Any], options: VerifierOptions,
                                                 reason)
         results[CheckId.STATUS] = skipped(CheckId.STATUS, "not_authenticated", reason)
     return VerificationReport(tuple(results[check_id] for check_id in CHECK_ORDER),
-                              credential, endorsements, required)
+                              credential, endorsements, required, registered)
+
+
+def _check_registry(credential: Mapping[str, Any], methods: Sequence[VerificationMethod],
+                    options: VerifierOptions) -> RegistryVerdict:
+    try:
+        return check_registry(credential, [method.id for method in methods],
+                              options.registries)
+    except Exception as error:  # as `_guard`: report, never raise
+        return RegistryVerdict(errored(CheckId.REGISTRY, "internal_error",
+                                       f"the check could not run ({type(error).__name__})"))
 
 
 def _guard(check_id: CheckId, run: Callable[[], CheckResult]) -> CheckResult:
