@@ -24,6 +24,7 @@ from keys.did_web import did_web_to_url
 from keys.errors import ResolutionError
 from keys.resolution import DocumentFetcher, StaticDocumentFetcher
 from verifier.fetch import ChainedDocumentFetcher, HttpsDocumentFetcher, fetch_bytes
+from verifier.registry import RegistryError, RegistrySource, fetched_registry, read_registry
 from verifier.report import CheckId, CheckStatus, VerificationReport
 from verifier.verify import VerifierOptions, verify_credential
 
@@ -54,6 +55,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--require-issuer", action="store_true",
                         help="do not verify a credential whose signing key cannot be bound to "
                              "its issuer (URN issuer, key not confirmed by the issuer)")
+    parser.add_argument("--registry", action="append", default=[], metavar="PATH|URL",
+                        help="a known-issuer registry (DCC registry JSON) that confirms who "
+                             "issued the credential and refuses impersonation; most "
+                             "authoritative first, repeatable")
     parser.add_argument("--allow-private-network", action="store_true",
                         help="also fetch from private, loopback and link-local addresses, and "
                              "plain http from them (for intranet and local test servers)")
@@ -79,7 +84,9 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"{error.message}{hint}") from None
     else:
         data = read_input(args.source, MAX_DOCUMENT_BYTES)
-    options = VerifierOptions(fetcher=fetcher, require_issuer=args.require_issuer)
+    options = VerifierOptions(fetcher=fetcher, require_issuer=args.require_issuer,
+                              registries=tuple(_registry(source, fetcher)
+                                               for source in args.registry))
     if now is not None:
         options = replace(options, clock=lambda: now)
     report = verify_credential(data, options)
@@ -92,6 +99,19 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_report(report))
     return EXIT_OK if report.verified else EXIT_NOT_VERIFIED
+
+
+def _registry(source: str, fetcher: DocumentFetcher) -> RegistrySource:
+    """A registry from a URL (fetched as any document: --document and --offline apply) or
+    a file, read now so that a bad one is a usage error."""
+    if source.startswith(("https://", "http://")):
+        return fetched_registry(source, fetcher)
+    try:
+        registry = read_registry(parse_json_object(read_input(source, MAX_DOCUMENT_BYTES)),
+                                 source=source)
+    except (JsonDocumentError, RegistryError) as error:
+        raise UsageError(f"--registry {source}: {error.message}") from None
+    return lambda: registry
 
 
 def _documents(pairs: list[str]) -> dict[str, object]:

@@ -30,7 +30,7 @@ def test_quickstart_and_library_example(tmp_path: Path) -> None:
                            cwd=tmp_path, env=environment, capture_output=True, text=True,
                            timeout=120, check=False)
     assert shell.returncode == 0, shell.stderr
-    assert shell.stdout.splitlines()[-1] == "Verdict: VERIFIED; not checked: issuer"
+    assert shell.stdout.splitlines()[-1] == "Verdict: VERIFIED; not checked: issuer, registry"
     assert "PASS  proof         1 proof verified" in shell.stdout
     library = subprocess.run([sys.executable, "-c", _block("## Library", "python")],
                              cwd=tmp_path, env=environment, capture_output=True, text=True,

@@ -47,7 +47,7 @@ from issuer.providers.models import ProviderRecord
 from issuer.web.context import db_session, issuer_context
 from issuer.web.problems import ApiProblem
 from issuer.web.verification import verifier_options
-from verifier.summary import STATUS_WORDS, check_label, summarize, verdict
+from verifier.summary import STATUS_WORDS, check_help, check_label, summarize, verdict
 from verifier.verify import verify_credential
 from verifier.web import preferred
 
@@ -131,8 +131,8 @@ def page(token: str) -> BaseResponse:
         "credential.html", title=summary.name, summary=summary, report=report,
         verdict=verdict(report), learner_name=record.learner_name, page_url=url,
         linkedin_url=linkedin, token=token, replacement=_replacement(record),
-        check_label=check_label, status_words=STATUS_WORDS,
-        image_url=url + "/badge.png",
+        check_label=check_label, check_help=check_help, status_words=STATUS_WORDS,
+        registered=report.registered_issuer, image_url=url + "/badge.png",
         badge_image=url_for("credential_pages.baked_png", token=token),
         issuer_link=url_for("public.issuer_profile", slug=provider.slug) if provider else None)
     return _with_page_headers(Response(body, mimetype=_HTML))

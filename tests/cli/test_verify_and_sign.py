@@ -39,9 +39,10 @@ def test_verify_prints_every_check_and_the_verdict(capsys: pytest.CaptureFixture
     assert [line.split()[:2] for line in lines if line.startswith("  ") and
             not line.strip().startswith("-")] == [
         ["PASS", "parse"], ["PASS", "structure"], ["PASS", "schema"], ["PASS", "jsonld"],
-        ["PASS", "proof"], ["SKIP", "issuer"], ["PASS", "validity"], ["SKIP", "endorsements"],
+        ["PASS", "proof"], ["SKIP", "issuer"], ["SKIP", "registry"],
+        ["PASS", "validity"], ["SKIP", "endorsements"],
         ["SKIP", "status"]]
-    assert lines[-1] == "Verdict: VERIFIED; not checked: issuer"
+    assert lines[-1] == "Verdict: VERIFIED; not checked: issuer, registry"
 
 
 def test_verify_json_and_documents_for_offline_status(capsys: pytest.CaptureFixture[str]
@@ -266,7 +267,7 @@ def test_verify_reads_baked_badges(capsys: pytest.CaptureFixture[str], tmp_path:
     path.write_bytes(bake(image, credential))
     code, out, err = _run(capsys, "verify", str(path), "--offline", "--now", NOW)
     assert (code, err) == (0, "")
-    assert out.splitlines()[-1] == "Verdict: VERIFIED; not checked: issuer"
+    assert out.splitlines()[-1] == "Verdict: VERIFIED; not checked: issuer, registry"
     path.write_bytes(image)
     code, out, err = _run(capsys, "verify", str(path), "--offline")
     assert (code, out) == (2, "")
@@ -283,7 +284,7 @@ def test_verify_reads_vc_jwt(capsys: pytest.CaptureFixture[str], tmp_path: Path,
     code, out, err = _run(capsys, "verify", str(path), "--offline", "--now", NOW)
     assert (code, err) == (0, "")
     assert "PASS  parse         a VC-JWT (compact JWS)" in out
-    assert out.splitlines()[-1] == "Verdict: VERIFIED"
+    assert out.splitlines()[-1] == "Verdict: VERIFIED; not checked: registry"
 
 
 def test_verify_a_url_on_a_local_server_says_how(capsys: pytest.CaptureFixture[str]) -> None:
@@ -297,4 +298,4 @@ def test_verify_a_url_on_a_local_server_says_how(capsys: pytest.CaptureFixture[s
                             "servers)\n")
         code, out, _ = _run(capsys, "verify", server.url("/badge"), "--allow-private-network")
     assert code == 0
-    assert out.splitlines()[-1].startswith("Verdict: VERIFIED")
+    assert out.splitlines()[-1].startswith("Verdict: VERIFIED; not checked: registry")

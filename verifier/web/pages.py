@@ -13,6 +13,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from badges.json_document import MAX_DOCUMENT_BYTES
 from verifier.summary import (
     STATUS_WORDS,
+    check_help,
     check_label,
     recipient_matches,
     summarize,
@@ -73,8 +74,9 @@ def verification_pages(options: OptionsFactory, fetch: CredentialFetcher) -> Blu
         return render_template(
             "verify.html", title="Verification result", report=report,
             summary=summarize(report.credential) if report.credential is not None else None,
-            verdict=verdict(report), source=submission.source, check_label=check_label,
-            status_words=STATUS_WORDS, badge_image=submission.image, email=email,
-            recipient=recipient), 200
+            verdict=verdict(report, recipient=recipient), source=submission.source,
+            check_label=check_label, check_help=check_help, status_words=STATUS_WORDS,
+            badge_image=submission.image, email=email, recipient=recipient,
+            registered=report.registered_issuer), 200
 
     return pages
