@@ -133,7 +133,7 @@ def patch_provider_route() -> Response:
     changes = {field: merged.get(member) for member, field in _PROFILE_MEMBERS.items()}
     changes["address"] = _address(merged.get("address"))
     changes["suspension_enabled"] = merged.get("suspensionEnabled", False)
-    update_provider(provider, changes)
+    update_provider(provider, changes, clock=issuer_context().clock)
     db_session().commit()
     return jsonify(provider_view(provider, issuer_context().base_url))
 
