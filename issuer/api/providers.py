@@ -1,5 +1,6 @@
-"""Provider routes: operators create and list providers; a provider reads and edits its own
-profile (JSON merge patch, RFC 7396) and lists and rotates its signing keys."""
+"""Provider routes: operators create and list providers and set their registry entries; a
+provider reads and edits its own profile (JSON merge patch, RFC 7396) and lists and rotates
+its signing keys."""
 
 from __future__ import annotations
 
@@ -18,7 +19,14 @@ from issuer.api.tenancy import current_provider, operator_client
 from issuer.auth.clients import Scope, create_client
 from issuer.platform.errors import InvalidInputError
 from issuer.providers.models import IdentifierMethod, ProviderRecord
-from issuer.providers.services import ProviderInput, create_provider, rotate_key, update_provider
+from issuer.providers.services import (
+    ProviderInput,
+    create_provider,
+    find_provider,
+    rotate_key,
+    update_provider,
+    update_registry_entry,
+)
 from issuer.web.context import db_session, issuer_context
 from issuer.web.problems import ApiProblem
 
@@ -36,6 +44,8 @@ _PROFILE_MEMBERS: Final = {
     "suspensionEnabled": "suspension_enabled",
 }
 _IMMUTABLE: Final = ("slug", "issuerId", "identifierMethod")
+# API member → ProviderRecord field the operator alone sets (REGISTRY_FIELDS).
+_REGISTRY_MEMBERS: Final = {"legalName": "legal_name", "membership": "membership"}
 
 
 def _address(value: dict[str, str] | None) -> Address | None:
@@ -63,6 +73,7 @@ def create_provider_route() -> tuple[Response, int, dict[str, str]]:
         linkedin_organization_id=body.get("linkedinOrganizationId"),
         suspension_enabled=body.get("suspensionEnabled", False),
         identifier_method=IdentifierMethod(method) if method is not None else None,
+        legal_name=body.get("legalName"), membership=body.get("membership"),
     ), vault=context.vault, base_url=context.base_url, clock=context.clock)
     client, secret = create_client(session, name=f"{provider.slug} (created with the provider)",
                                    provider=provider, clock=context.clock)
@@ -86,6 +97,22 @@ def list_providers_route() -> Response:
     base_url = issuer_context().base_url
     providers = db_session().scalars(select(ProviderRecord).order_by(ProviderRecord.id))
     return jsonify(items=[provider_view(provider, base_url) for provider in providers])
+
+
+@api.patch("/providers/<slug>")
+def patch_registry_entry_route(slug: str) -> Response:
+    """Set a provider's entry in the known-issuer registry, legal name and membership, with
+    a JSON merge patch (operator; null removes a member)."""
+    operator_client()
+    patch = json_body("RegistryEntryPatch")
+    session = db_session()
+    provider = find_provider(session, slug)  # NotFoundError: 404
+    session.refresh(provider, with_for_update={"key_share": True})
+    context = issuer_context()
+    update_registry_entry(provider, {_REGISTRY_MEMBERS[member]: value
+                                     for member, value in patch.items()}, clock=context.clock)
+    session.commit()
+    return jsonify(provider_view(provider, context.base_url))
 
 
 @api.get("/provider")
@@ -114,6 +141,11 @@ def patch_provider_route() -> Response:
     identifierMethod never change."""
     provider = current_provider(Scope.PROVIDER)
     patch = read_json()
+    if isinstance(patch, dict) and (vouched := [name for name in _REGISTRY_MEMBERS
+                                                if name in patch]):
+        # The registry entry is what the operator vouches for: a provider cannot set it.
+        raise ApiProblem("forbidden", f"{' and '.join(vouched)} "
+                         f"{'is' if len(vouched) == 1 else 'are'} set by the operator")
     # Read-modify-write: hold the row (PostgreSQL; SQLite writers are serialised already).
     db_session().refresh(provider, with_for_update={"key_share": True})
     if isinstance(patch, dict) and (fixed := [name for name in _IMMUTABLE if name in patch]):
@@ -133,7 +165,7 @@ def patch_provider_route() -> Response:
     changes = {field: merged.get(member) for member, field in _PROFILE_MEMBERS.items()}
     changes["address"] = _address(merged.get("address"))
     changes["suspension_enabled"] = merged.get("suspensionEnabled", False)
-    update_provider(provider, changes)
+    update_provider(provider, changes, clock=issuer_context().clock)
     db_session().commit()
     return jsonify(provider_view(provider, issuer_context().base_url))
 

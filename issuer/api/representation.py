@@ -74,6 +74,8 @@ def provider_view(provider: ProviderRecord, base_url: str) -> dict[str, Any]:
         "address": address_view(provider.address),
         "linkedinOrganizationId": provider.linkedin_organization_id,
         "suspensionEnabled": provider.suspension_enabled,
+        "legalName": provider.legal_name,
+        "membership": provider.membership,
         "profileUrl": profile_url,
         "didDocumentUrl": (urls.did_document_url(base_url, provider.slug)
                            if provider.identifier_method == IdentifierMethod.DID_WEB else None),

@@ -1,5 +1,6 @@
 """Public documents anyone may read, no token: issuer profiles (controller documents),
-did:web DID documents, JWKS, microbadge definitions, images and problem descriptions.
+did:web DID documents, JWKS, the known-issuer registry, microbadge definitions, images and
+problem descriptions.
 
 These URLs are what credentials point at; they must stay stable.
 """
@@ -54,7 +55,8 @@ def index() -> Response:
                   "links": {"openapi": urls.openapi_url(base),
                             "verify": urls.verify_url(base),
                             "token": urls.token_url(base),
-                            "jwks": urls.service_jwks_url(base)}},
+                            "jwks": urls.service_jwks_url(base),
+                            "registry": urls.registry_url(base)}},
                  cache="no-cache", negotiated=True)
 
 
@@ -93,6 +95,17 @@ def issuer_jwks(slug: str) -> Response:
 def service_jwks() -> Response:
     """Every issuer's public keys on this service as one JWKS."""
     return json_response(documents.service_jwks(db_session()), media_type=_JWKS)
+
+
+@public.get("/registry.json")
+def known_issuer_registry() -> Response:
+    """Every provider as a known-issuer registry (the DCC's format), with an ETag. Served
+    only from the service's own origin: a verifier trusts it as far as it trusts that
+    origin's TLS certificate (README, "Known-issuer registry")."""
+    context = issuer_context()
+    return json_response(documents.known_issuer_registry(
+        db_session(), name=context.settings.published_registry_name,
+        base_url=context.base_url))
 
 
 @public.get("/achievements/<public_id>")

@@ -22,12 +22,20 @@ from sqlalchemy.exc import ArgumentError
 
 from keys.errors import BadgeError
 
-__all__ = ["PREFIX", "Settings", "SettingsError", "load_settings", "read_secret"]
+__all__ = [
+    "PREFIX",
+    "Settings",
+    "SettingsError",
+    "default_registry_name",
+    "load_settings",
+    "read_secret",
+]
 
 PREFIX: Final = "MICROBADGES_"
 DEFAULT_BASE_URL: Final = "http://127.0.0.1:8000"
 _SECRET_BYTES: Final = 32
 _LOOPBACK_NAMES: Final = frozenset({"localhost"})
+_REGISTRY_NAME_LENGTH: Final = 200
 
 _VARIABLES: Final = {
     "BASE_URL": "public origin used in every identifier, e.g. https://badges.example.org",
@@ -55,6 +63,8 @@ _VARIABLES: Final = {
                           "redis://host:6379 shares them between workers and instances)",
     "PROXY_HOPS": "reverse proxies in front of the service whose X-Forwarded-For and "
                   "X-Forwarded-Proto are trusted (default 0)",
+    "REGISTRY_NAME": "name of the known-issuer registry published at /registry.json "
+                     "(default: microbadges issuers at <host of MICROBADGES_BASE_URL>)",
 }
 
 
@@ -83,6 +93,7 @@ class Settings:
     rate_limit_token: str | None = "60/minute"  # noqa: S105 (a rate, not a password)
     rate_limit_storage: str = field(default="memory://", repr=False)  # may hold a password
     proxy_hops: int = 0
+    registry_name: str | None = None  # None: default_registry_name(base_url)
 
     @property
     def embedded_database(self) -> bool:
@@ -93,6 +104,11 @@ class Settings:
     def origin_is_https(self) -> bool:
         """True when identifiers can use did:web (which requires https)."""
         return self.base_url.startswith("https://")
+
+    @property
+    def published_registry_name(self) -> str:
+        """The name the known-issuer registry gives itself (`meta.name`)."""
+        return self.registry_name or default_registry_name(self.base_url)
 
 
 def load_settings(
@@ -151,12 +167,18 @@ def load_settings(
         rate_limit_storage=_storage(values.get("RATE_LIMIT_STORAGE") or "memory://"),
         proxy_hops=_integer("PROXY_HOPS", values.get("PROXY_HOPS"), default=0, low=0,
                             high=5),
+        registry_name=_registry_name(values.get("REGISTRY_NAME")),
     )
 
 
 def describe_variables() -> dict[str, str]:
     """Every setting's environment variable and what it is for (README, `--help`)."""
     return {PREFIX + name: text for name, text in _VARIABLES.items()}
+
+
+def default_registry_name(base_url: str) -> str:
+    """The known-issuer registry's name when MICROBADGES_REGISTRY_NAME is not set."""
+    return f"microbadges issuers at {urlsplit(base_url).netloc}"
 
 
 def read_secret(path: Path) -> str:
@@ -272,6 +294,16 @@ def _storage(value: str) -> str:
         raise SettingsError(f"{PREFIX}RATE_LIMIT_STORAGE must be memory:// or a redis:// "
                             f"URL; got {value.split('://', 1)[0]!r}")
     return value
+
+
+def _registry_name(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    name = " ".join(value.split())  # one line: verifiers show it beside an issuer's name
+    if len(name) > _REGISTRY_NAME_LENGTH:
+        raise SettingsError(f"{PREFIX}REGISTRY_NAME must be at most {_REGISTRY_NAME_LENGTH} "
+                            f"characters, got {len(name)}")
+    return name
 
 
 def _integer(name: str, value: str | None, *, default: int, low: int, high: int) -> int:

@@ -33,6 +33,7 @@ __all__ = [
     "problem_type_url",
     "profile_path",
     "profile_url",
+    "registry_url",
     "service_jwks_url",
     "status_list_path",
     "status_list_url",
@@ -165,6 +166,11 @@ def token_url(base_url: str) -> str:
 def openapi_url(base_url: str) -> str:
     """The provider API's OpenAPI document."""
     return f"{base_url}{API_PREFIX}/openapi.json"
+
+
+def registry_url(base_url: str) -> str:
+    """The known-issuer registry of every provider on this service."""
+    return f"{base_url}/registry.json"
 
 
 def problem_type_url(base_url: str, code: str) -> str:

@@ -53,7 +53,14 @@ class ProviderRecord(Base):
     # consent that lets a partner's pathway see, and award on, its learners' credentials.
     pathway_partners: Mapped[list[Any]] = mapped_column(JSON, default=list,
                                                         server_default="[]")
+    # What the operator vouches for in the known-issuer registry (/registry.json); the
+    # provider cannot change these. The registry shows `name` when there is no legal name.
+    legal_name: Mapped[str | None] = mapped_column(String(200))
+    membership: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
+    # Last change of the profile, the registry entry or the keys (the registry's
+    # `meta.updated`); None only for a row no service wrote since revision 0006.
+    updated_at: Mapped[datetime | None]
 
     keys: Mapped[list[SigningKeyRecord]] = relationship(
         back_populates="provider", order_by="SigningKeyRecord.id")

@@ -1,13 +1,17 @@
-"""Training providers (tenants): creation with their first key, profile, key rotation.
+"""Training providers (tenants): creation with their first key, profile, the operator's
+registry entry, key rotation.
 
 A provider's issuer id is fixed at creation. Rotation adds a key and retires the previous
 one for signing; retired keys stay published (controller document, did.json, JWKS) so that
-credentials signed before the rotation keep verifying.
+credentials signed before the rotation keep verifying. The registry entry (legal name,
+membership) is what the operator vouches for in the known-issuer registry: only the
+operator sets it, never the provider.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Final
 
@@ -31,6 +35,7 @@ from keys.key_pair import KeyPair
 from keys.public_key import PublicKey
 
 __all__ = [
+    "REGISTRY_FIELDS",
     "ProviderInput",
     "create_provider",
     "find_provider",
@@ -38,6 +43,7 @@ __all__ = [
     "published_keys",
     "rotate_key",
     "update_provider",
+    "update_registry_entry",
 ]
 
 _SLUG: Final = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
@@ -46,6 +52,10 @@ _LINKEDIN_ID: Final = re.compile(r"[0-9]{1,20}")
 # suspension status entry (besides revocation) from now on.
 PROFILE_FIELDS: Final = ("name", "url", "email", "description", "image_url", "address",
                          "linkedin_organization_id", "suspension_enabled")
+# What the operator sets about a provider, for the known-issuer registry (→ API member).
+_REGISTRY_MEMBERS: Final = {"legal_name": "legalName", "membership": "membership"}
+REGISTRY_FIELDS: Final = tuple(_REGISTRY_MEMBERS)
+_REGISTRY_TEXT_LENGTH: Final = 200
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,6 +73,8 @@ class ProviderInput:
     linkedin_organization_id: str | None = None
     suspension_enabled: bool = False
     identifier_method: IdentifierMethod | None = None
+    legal_name: str | None = None
+    membership: str | None = None
 
 
 def _check_profile_fields(*, issuer_id: str, values: dict[str, Any]) -> None:
@@ -94,8 +106,8 @@ def create_provider(session: Session, data: ProviderInput, *, vault: KeyVault,
                     base_url: str, clock: Clock) -> ProviderRecord:
     """Create a provider and its first signing key (not committed).
 
-    Raises InvalidInputError (bad slug, profile or method for this origin), ConflictError
-    (slug taken).
+    Raises InvalidInputError (bad slug, profile, registry entry or method for this
+    origin), ConflictError (slug taken).
     """
     if not _SLUG.fullmatch(data.slug):
         raise InvalidInputError("slug must be 1-63 lower-case letters, digits and inner "
@@ -113,18 +125,21 @@ def create_provider(session: Session, data: ProviderInput, *, vault: KeyVault,
         values["address"] = {key: value for key, value in asdict(data.address).items()
                              if value is not None}
     _check_profile_fields(issuer_id=issuer_id, values=values)
+    entry = _registry_entry({"legal_name": data.legal_name, "membership": data.membership})
     if session.scalar(select(ProviderRecord.id).where(ProviderRecord.slug == data.slug)):
         raise ConflictError(f"a provider with slug {data.slug!r} exists already")
     now = clock()
     provider = ProviderRecord(slug=data.slug, issuer_id=issuer_id,
-                              identifier_method=method.value, created_at=now, **values)
+                              identifier_method=method.value, created_at=now, updated_at=now,
+                              **values, **entry)
     session.add(provider)
     _add_key(provider, key_pair, vault=vault, clock=clock)
     session.flush()
     return provider
 
 
-def update_provider(provider: ProviderRecord, changes: dict[str, Any]) -> None:
+def update_provider(provider: ProviderRecord, changes: dict[str, Any], *,
+                    clock: Clock) -> None:
     """Apply profile changes (keys of PROFILE_FIELDS; None clears an optional field).
 
     Raises InvalidInputError.
@@ -138,6 +153,36 @@ def update_provider(provider: ProviderRecord, changes: dict[str, Any]) -> None:
     _check_profile_fields(issuer_id=provider.issuer_id, values=values)
     for name, value in values.items():
         setattr(provider, name, value)
+    provider.updated_at = clock()
+
+
+def update_registry_entry(provider: ProviderRecord, changes: Mapping[str, str | None], *,
+                          clock: Clock) -> None:
+    """Set what the operator vouches for in the known-issuer registry (keys of
+    REGISTRY_FIELDS; None clears one). Only operator routes and commands call this.
+
+    Raises InvalidInputError.
+    """
+    unknown = sorted(set(changes) - set(REGISTRY_FIELDS))
+    if unknown:
+        raise InvalidInputError(f"{unknown[0]} is not part of the registry entry")
+    for name, value in _registry_entry(changes).items():
+        setattr(provider, name, value)
+    provider.updated_at = clock()
+
+
+def _registry_entry(values: Mapping[str, str | None]) -> dict[str, str | None]:
+    """The entry's texts on one line, without surrounding space (verifiers show them beside
+    the issuer's name); None for an absent one. Raises InvalidInputError."""
+    entry: dict[str, str | None] = {}
+    for name, value in values.items():
+        text = " ".join(value.split()) if value is not None else None
+        if text == "" or (text is not None and len(text) > _REGISTRY_TEXT_LENGTH):
+            member = _REGISTRY_MEMBERS[name]
+            raise InvalidInputError(f"{member} must be 1 to {_REGISTRY_TEXT_LENGTH} "
+                                    "characters", pointer=f"/{member}")
+        entry[name] = text
+    return entry
 
 
 def provider_profile(provider: ProviderRecord) -> Profile:
@@ -176,6 +221,7 @@ def rotate_key(session: Session, provider: ProviderRecord, *, vault: KeyVault,
             key.state = KeyState.RETIRED
             key.retired_at = now
     record = _add_key(provider, KeyPair.generate(), vault=vault, clock=clock)
+    provider.updated_at = now
     session.flush()
     return record
 

@@ -1,7 +1,8 @@
 """The public documents that let anyone check a provider's keys and its credentials'
 status: the issuer profile (a controller document), the DID document of a did:web issuer,
-JWKS, and the signed status lists. One builder each, used by the public routes and by the
-service's own verification alike, so both always see the same document.
+JWKS, the signed status lists, and the known-issuer registry of every provider. One builder
+each, used by the public routes and by the service's own verification alike, so both always
+see the same document.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from badges.credential import serialize
+from badges.datatypes import format_datetime
 from badges.document_loader import MULTIKEY_V1, OB_V3P0_CONTEXT, VC_V2
 from badges.model import Profile
 from issuer.awards.issuance import Issuance
 from issuer.awards.models import StatusListRecord
 from issuer.awards.status_lists import find_status_list, needs_refresh, refresh_status_list
+from issuer.platform import urls
 from issuer.providers.models import IdentifierMethod, ProviderRecord
 from issuer.providers.services import provider_profile, published_keys
 from keys.public_key import PublicKey
@@ -31,6 +34,7 @@ __all__ = [
     "current_status_list",
     "did_document",
     "issuer_jwks",
+    "known_issuer_registry",
     "profile_document",
     "service_jwks",
 ]
@@ -102,6 +106,46 @@ def service_jwks(session: Session) -> dict[str, list[Mapping[str, str]]]:
     """Every issuer's public keys on this service as one JWKS."""
     providers = session.scalars(select(ProviderRecord).order_by(ProviderRecord.id))
     return build_jwks([key for provider in providers for key in published_keys(provider)])
+
+
+def known_issuer_registry(session: Session, *, name: str, base_url: str) -> dict[str, Any]:
+    """Every provider of this service as a known-issuer registry in the DCC's format (the
+    `dcc-legacy` registries of @digitalcredentials/issuer-registry-client, which VerifierPlus
+    and the Learner Credential Wallet read): `registry` maps each issuer id, exactly as its
+    credentials write it, to its entry; members without a value are left out.
+
+    `meta.created` is when the first provider was created, `meta.updated` the latest change
+    of any provider (profile, registry entry, key); both are absent while there is none.
+    """
+    providers = session.scalars(select(ProviderRecord).options(selectinload(ProviderRecord.keys))
+                                .order_by(ProviderRecord.id)).all()
+    meta: dict[str, str] = {}
+    if providers:
+        meta["created"] = format_datetime(min(provider.created_at for provider in providers))
+        meta["updated"] = format_datetime(max(provider.updated_at or provider.created_at
+                                              for provider in providers))
+    meta |= {"name": name, "url": urls.registry_url(base_url)}
+    return {"meta": meta,
+            "registry": {provider.issuer_id: _registry_entry(provider, base_url)
+                         for provider in providers}}
+
+
+def _registry_entry(provider: ProviderRecord, base_url: str) -> dict[str, Any]:
+    address = provider.address or {}
+    country = address.get("address_country") or address.get("address_country_code")
+    location = ", ".join(part for part in (address.get("address_region"), country) if part)
+    entry = {
+        "name": provider.name,
+        "legalName": provider.legal_name or provider.name,
+        "url": provider.url or urls.profile_url(base_url, provider.slug),
+        "location": location or None,
+        "country": address.get("address_country_code"),
+        "logo": provider.image_url,
+        "membership": provider.membership,
+        # Retired keys too: a credential signed before a rotation names its old key.
+        "verificationMethods": [method for method, _ in published_keys(provider)],
+    }
+    return {member: value for member, value in entry.items() if value is not None}
 
 
 def current_status_list(session: Session, sessions: sessionmaker[Session],

@@ -1,11 +1,13 @@
-"""Run the JavaScript reference libraries (Digital Bazaar's @digitalbazaar/vc stack) from Python.
+"""Run the JavaScript reference libraries (Digital Bazaar's @digitalbazaar/vc stack, the DCC's
+known-issuer registry client) from Python.
 
 `js/reference.mjs` is a small Node program (JSON request on stdin, JSON answer on stdout)
 around `@digitalbazaar/vc`, `@digitalbazaar/data-integrity`,
 `@digitalbazaar/eddsa-rdfc-2022-cryptosuite`, `@digitalbazaar/ed25519-multikey` and
-`@digitalbazaar/vc-bitstring-status-list`, pinned exactly in `js/package.json` /
-`js/package-lock.json`. The packages are installed with
-`npm ci` into a cache folder outside the source tree (see `ensure_installed`).
+`@digitalbazaar/vc-bitstring-status-list`; `js/registry.mjs` one around
+`@digitalcredentials/issuer-registry-client` (`js_lookup_issuers`). All are pinned exactly in
+`js/package.json` / `js/package-lock.json` and installed with `npm ci` into a cache folder
+outside the source tree (see `ensure_installed`).
 
 Its document loader is offline: it serves our pinned contexts (`badges.document_loader`), the
 documents passed in `documents` (exact URL, fragment included) and builds did:key documents
@@ -40,7 +42,7 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -56,6 +58,7 @@ __all__ = [
     "JsVerifyResult",
     "ensure_installed",
     "js_bench",
+    "js_lookup_issuers",
     "js_sign",
     "js_verify",
     "js_versions",
@@ -65,7 +68,7 @@ __all__ = [
 
 REPO_ROOT: Final = Path(__file__).resolve().parents[2]
 JS_DIR: Final = Path(__file__).resolve().parent / "js"
-_SOURCE_FILES: Final = ("package.json", "package-lock.json", "reference.mjs")
+_SOURCE_FILES: Final = ("package.json", "package-lock.json", "reference.mjs", "registry.mjs")
 _MARKER: Final = ".microbadges-npm-ci-complete"
 _LOCK: Final = ".microbadges-install.lock"
 CACHE_ENV: Final = "MICROBADGES_NPM_CACHE"
@@ -78,7 +81,7 @@ INSTALL_TIMEOUT: Final = 900.0
 
 
 class JsReferenceError(RuntimeError):
-    """Node/npm missing, `npm ci` failed, or reference.mjs reported an error."""
+    """Node/npm missing, `npm ci` failed, or reference.mjs or registry.mjs reported an error."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,13 +191,13 @@ def _install_locked(folder: Path) -> None:
 
 
 def ensure_installed() -> Path:
-    """Install the pinned npm packages (once) and return the folder holding reference.mjs.
+    """Install the pinned npm packages (once) and return the folder holding the scripts.
 
     The folder is `$MICROBADGES_NPM_CACHE` if set, else
     `<repo>/.cache/js-reference/<sha256(package-lock.json)[:16]>/`. `npm ci` runs only when
     the completion marker (written after a successful install, holding the lock file's
     digest) is missing or stale; an fcntl lock serialises parallel test processes.
-    reference.mjs is re-copied whenever the source copy changes.
+    reference.mjs and registry.mjs are re-copied whenever the source copy changes.
     """
     folder = _cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -213,14 +216,19 @@ def _contexts() -> dict[str, str]:
 
 
 def _run(mode: str, request: Mapping[str, Any], timeout: float) -> dict[str, Any]:
+    return _run_script("reference.mjs", mode, {"contexts": _contexts(), **request}, timeout)
+
+
+def _run_script(script: str, mode: str | None, payload: Mapping[str, Any],
+                timeout: float) -> dict[str, Any]:
     folder = ensure_installed()
     node = shutil.which("node")
     if node is None:
         raise JsReferenceError("node is not on PATH")
-    payload = {"contexts": _contexts(), **request}
+    name = f"{script} {mode}" if mode else script
     try:
         proc = subprocess.run(
-            [node, str(folder / "reference.mjs"), mode],
+            [node, str(folder / script), *([mode] if mode else [])],
             cwd=folder,
             input=json.dumps(payload),
             capture_output=True,
@@ -229,7 +237,7 @@ def _run(mode: str, request: Mapping[str, Any], timeout: float) -> dict[str, Any
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise JsReferenceError(f"reference.mjs {mode} timed out after {timeout} s") from exc
+        raise JsReferenceError(f"{name} timed out after {timeout} s") from exc
     except OSError as exc:
         raise JsReferenceError(f"cannot run node: {exc}") from exc
     try:
@@ -238,12 +246,12 @@ def _run(mode: str, request: Mapping[str, Any], timeout: float) -> dict[str, Any
         answer = None
     if not isinstance(answer, dict):
         raise JsReferenceError(
-            f"reference.mjs {mode} exited {proc.returncode} without a JSON answer:\n"
+            f"{name} exited {proc.returncode} without a JSON answer:\n"
             f"stdout: {proc.stdout[-2000:]}\nstderr: {proc.stderr[-4000:]}"
         )
     if proc.returncode != 0 or "error" in answer:
         raise JsReferenceError(
-            f"reference.mjs {mode} failed: {answer.get('error', '?')}"
+            f"{name} failed: {answer.get('error', '?')}"
             + (f"\nstderr: {proc.stderr[-4000:]}" if proc.stderr.strip() else "")
         )
     return answer
@@ -387,6 +395,26 @@ def js_versions(timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
     if not isinstance(versions, dict):
         raise JsReferenceError("reference.mjs versions returned nothing")
     return versions
+
+
+def js_lookup_issuers(
+    registry_url: str,
+    issuer_ids: Sequence[str],
+    *,
+    registry_name: str,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> dict[str, dict[str, Any]]:
+    """Look each issuer id up with the DCC's `RegistryClient.lookupIssuersFor`, configured
+    with the one `dcc-legacy` registry at `registry_url` (which the client fetches itself).
+    Returns the client's answer per id: `{"matchingIssuers": [{"issuer", "registry"}],
+    "uncheckedRegistries": [...]}`."""
+    registry = {"type": "dcc-legacy", "name": registry_name, "url": registry_url}
+    lookups = _run_script("registry.mjs", None,
+                          {"registries": [registry], "issuers": list(issuer_ids)},
+                          timeout).get("lookups")
+    if not isinstance(lookups, dict):
+        raise JsReferenceError("registry.mjs returned no lookups")
+    return lookups
 
 
 def multikey_documents(

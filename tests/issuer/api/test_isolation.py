@@ -30,9 +30,10 @@ from tests.issuer.support import bearer, json_of
 # Routes of the `api` blueprint that are not provider-scoped.
 PUBLIC_ENDPOINTS: Final = frozenset({"api.serve_openapi"})
 # The figures route answers providers (their own credentials) and operators (all): its
-# isolation is tested in tests/issuer/figures/test_figures.py.
+# isolation is tested in tests/issuer/figures/test_figures.py. A provider's token on the
+# registry entry's route is refused in tests/issuer/api/test_providers.py.
 OPERATOR_ENDPOINTS: Final = frozenset({"api.create_provider_route", "api.list_providers_route",
-                                       "api.figures_route"})
+                                       "api.patch_registry_entry_route", "api.figures_route"})
 # Skills frameworks are one registry shared by all providers (their pages are public); a
 # provider's token is needed, and only the provider that published a slug adds versions to
 # it (tests/issuer/frameworks/test_frameworks.py).

@@ -237,3 +237,57 @@ def test_did_key_issuers_cannot_rotate(app: Flask, client: FlaskClient) -> None:
     assert_problem(client.post("/api/v1/provider/keys", headers=tenant.headers), 409,
                    "rotation_unsupported")
     assert row_counts(app) == before
+
+
+def test_the_operator_sets_the_registry_entry(app: Flask, client: FlaskClient) -> None:
+    operator = operator_token(app, client)
+    tenant = create_tenant(client, operator, "alpha", legalName="Alpha Academy GmbH")
+    assert tenant.provider["legalName"] == "Alpha Academy GmbH"
+    assert "membership" not in tenant.provider
+    response = client.patch("/api/v1/providers/alpha", headers=bearer(operator),
+                            content_type="application/merge-patch+json",
+                            json={"membership": "  ASA\npartner "})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = json_of(response)
+    assert_schema(body, "Provider")
+    assert (body["legalName"], body["membership"]) == ("Alpha Academy GmbH", "ASA partner")
+    # The provider reads its entry but cannot change it.
+    assert json_of(client.get("/api/v1/provider", headers=tenant.headers)) == body
+    removed = json_of(client.patch("/api/v1/providers/alpha", headers=bearer(operator),
+                                   json={"legalName": None}))
+    assert "legalName" not in removed
+    assert removed["membership"] == "ASA partner"
+
+
+@pytest.mark.parametrize("patch", [{"membership": "ASA partner"}, {"legalName": "Alpha AG"},
+                                   {"name": "Alpha", "membership": None}])
+def test_a_provider_cannot_set_its_registry_entry(app: Flask, client: FlaskClient,
+                                                  patch: dict[str, object]) -> None:
+    tenant = create_tenant(client, operator_token(app, client), "alpha")
+    before = row_counts(app), json_of(client.get("/api/v1/provider", headers=tenant.headers))
+    assert_problem(client.patch("/api/v1/providers/alpha", json=patch), 401, "unauthorized")
+    assert_problem(client.patch("/api/v1/providers/alpha", headers=tenant.headers,
+                                json=patch), 403, "insufficient_scope")
+    assert_problem(client.patch("/api/v1/provider", headers=tenant.headers, json=patch),
+                   403, "forbidden")
+    assert (row_counts(app), json_of(client.get("/api/v1/provider",
+                                                headers=tenant.headers))) == before
+
+
+@pytest.mark.parametrize(("slug", "patch", "status", "code"), [
+    ("nobody", {"membership": "ASA partner"}, 404, "not_found"),
+    ("alpha", {"membership": " \t"}, 422, "invalid_input"),
+    ("alpha", {"membership": ""}, 422, "invalid_request"),
+    ("alpha", {"legalName": "x" * 201}, 422, "invalid_request"),
+    ("alpha", {"name": "Renamed"}, 422, "invalid_request"),
+])
+def test_the_registry_entry_refuses_what_it_cannot_publish(
+        app: Flask, client: FlaskClient, slug: str, patch: dict[str, object], status: int,
+        code: str) -> None:
+    operator = operator_token(app, client)
+    create_tenant(client, operator, "alpha", membership="ASA partner")
+    before = row_counts(app), json_of(client.get("/api/v1/providers", headers=bearer(operator)))
+    assert_problem(client.patch(f"/api/v1/providers/{slug}", headers=bearer(operator),
+                                json=patch), status, code)
+    assert (row_counts(app), json_of(client.get("/api/v1/providers",
+                                                headers=bearer(operator)))) == before

@@ -4,7 +4,7 @@ migrations fill what they add."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -47,7 +47,8 @@ def test_upgrading_a_database_with_data_keeps_it_and_backfills(
         empty_database_url: str) -> None:
     """From revision 0002 with a provider, a microbadge and credentials (SQLite: tables
     that rows reference must be altered in place, never recreated), 0004's backfill of
-    learner keys and 0005's of share tokens, in batches."""
+    learner keys and 0005's of share tokens, in batches, and 0006's of when each provider
+    last changed (its newest key)."""
     engine = create_database_engine(empty_database_url)
     try:
         upgrade_database(engine, "0002")
@@ -59,6 +60,9 @@ def test_upgrading_a_database_with_data_keeps_it_and_backfills(
             "id", "credential_id", "provider_id", "achievement_id", "kind", "state",
             "learner_email",
             "learner_did", "issued_at", "verification_method", "document")))
+        keys = table("signing_keys", *(column(name) for name in (
+            "id", "provider_id", "verification_method", "public_key_multibase",
+            "encrypted_private_key", "state", "created_at")))
         achievements = table("achievements", *(column(name) for name in (
             "id", "public_id", "provider_id", "name", "description", "alignment", "tags",
             "created_at", "updated_at")))
@@ -66,6 +70,11 @@ def test_upgrading_a_database_with_data_keeps_it_and_backfills(
             connection.execute(insert(providers).values(
                 id=1, slug="p", issuer_id="did:web:x:p", identifier_method="did:web", name="P",
                 created_at=now))
+            connection.execute(insert(keys), [
+                {"id": index, "provider_id": 1, "verification_method": f"did:web:x:p#k{index}",
+                 "public_key_multibase": f"k{index}", "encrypted_private_key": b"",
+                 "state": "retired" if index == 1 else "active",
+                 "created_at": now + timedelta(days=index)} for index in (1, 2)])
             connection.execute(insert(achievements).values(
                 id=1, public_id=str(uuid.UUID(int=1)), provider_id=1, name="A",
                 description="A", alignment="[]", tags="[]", created_at=now, updated_at=now))
@@ -95,5 +104,8 @@ def test_upgrading_a_database_with_data_keeps_it_and_backfills(
                 "SELECT learning_outcomes FROM achievements")).scalar_one() in ("[]", [])
             assert connection.execute(text(
                 "SELECT pathway_partners FROM providers")).scalar_one() in ("[]", [])
+            assert connection.execute(text(
+                "SELECT providers.updated_at = signing_keys.created_at FROM providers"
+                " JOIN signing_keys ON signing_keys.id = 2")).scalar_one()
     finally:
         engine.dispose()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from issuer.platform.settings import load_settings
+from issuer.platform.settings import SettingsError, load_settings
 
 
 @pytest.mark.parametrize(("base_url", "demo"), [
@@ -34,3 +34,23 @@ def test_the_database_url_is_not_in_the_representation(tmp_path: Path) -> None:
         {"MICROBADGES_DATABASE_URL": "postgresql+psycopg://app:hunter2@db.example/badges"},
         default_instance_path=tmp_path)
     assert "hunter2" not in repr(settings)
+
+
+@pytest.mark.parametrize(("environ", "name"), [
+    ({"MICROBADGES_BASE_URL": "https://badges.example.org"},
+     "microbadges issuers at badges.example.org"),
+    ({"MICROBADGES_BASE_URL": "http://127.0.0.1:8000", "MICROBADGES_REGISTRY_NAME": " "},
+     "microbadges issuers at 127.0.0.1:8000"),
+    ({"MICROBADGES_REGISTRY_NAME": "  ASA known issuers\n(automotive) "},
+     "ASA known issuers (automotive)"),
+])
+def test_the_registry_name_is_set_or_named_after_the_origin(
+        tmp_path: Path, environ: dict[str, str], name: str) -> None:
+    settings = load_settings(environ, default_instance_path=tmp_path)
+    assert settings.published_registry_name == name
+
+
+def test_a_registry_name_longer_than_200_characters_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="MICROBADGES_REGISTRY_NAME must be at most 200"):
+        load_settings({"MICROBADGES_REGISTRY_NAME": "x" * 201},
+                      default_instance_path=tmp_path)
