@@ -149,13 +149,12 @@ def check_registry(credential: Mapping[str, Any], signing_methods: Sequence[str]
         if entry is None:
             continue
         keys = entry.verification_methods
-        unlisted = [method for method in signing_methods
-                    if keys is not None and method not in keys]
-        if unlisted or (keys is not None and not signing_methods):
+        # One proof made with a listed key is the issuer's; other proofs are co-signatures.
+        if keys is not None and not keys.intersection(signing_methods):
             return RegistryVerdict(failed(
                 CheckId.REGISTRY, "issuer_impersonation",
                 f"{registry.name} lists {issuer} as {entry.name}, but not the key this "
-                f"credential was signed with ({', '.join(unlisted) or 'none'})"))
+                f"credential was signed with ({', '.join(signing_methods) or 'none'})"))
         return RegistryVerdict(passed(CheckId.REGISTRY, f"registered as {_describe(entry)}",
                                       _entry_details(entry)), entry)
     for registry in registries:

@@ -65,6 +65,9 @@ _VARIABLES: Final = {
                   "X-Forwarded-Proto are trusted (default 0)",
     "REGISTRY_NAME": "name of the known-issuer registry published at /registry.json "
                      "(default: microbadges issuers at <host of MICROBADGES_BASE_URL>)",
+    "REGISTRIES": "known-issuer registries (https URLs of DCC registry JSON) that verification "
+                  "on this service trusts, most authoritative first, separated by spaces; "
+                  "this service's own providers are always trusted (default: none)",
 }
 
 
@@ -94,6 +97,7 @@ class Settings:
     rate_limit_storage: str = field(default="memory://", repr=False)  # may hold a password
     proxy_hops: int = 0
     registry_name: str | None = None  # None: default_registry_name(base_url)
+    registries: tuple[str, ...] = ()
 
     @property
     def embedded_database(self) -> bool:
@@ -168,6 +172,7 @@ def load_settings(
         proxy_hops=_integer("PROXY_HOPS", values.get("PROXY_HOPS"), default=0, low=0,
                             high=5),
         registry_name=_registry_name(values.get("REGISTRY_NAME")),
+        registries=_registries(values.get("REGISTRIES")),
     )
 
 
@@ -304,6 +309,19 @@ def _registry_name(value: str | None) -> str | None:
         raise SettingsError(f"{PREFIX}REGISTRY_NAME must be at most {_REGISTRY_NAME_LENGTH} "
                             f"characters, got {len(name)}")
     return name
+
+
+def _registries(value: str | None) -> tuple[str, ...]:
+    urls = tuple(dict.fromkeys((value or "").split()))
+    for url in urls:
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme != "https" or not parts.hostname:
+            raise SettingsError(f"{PREFIX}REGISTRIES holds https URLs separated by spaces; "
+                                f"{url[:100]!r} is not one")
+    return urls
 
 
 def _integer(name: str, value: str | None, *, default: int, low: int, high: int) -> int:

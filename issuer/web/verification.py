@@ -21,13 +21,21 @@ from werkzeug.routing import RequestRedirect
 
 from issuer.awards.sharing import find_shared
 from issuer.platform.errors import NotFoundError
+from issuer.platform.urls import registry_url
 from issuer.providers.models import ProviderRecord
 from issuer.providers.services import find_provider
-from issuer.publication.documents import current_status_list, did_document, profile_document
-from issuer.web.context import issuer_context
+from issuer.publication.documents import (
+    current_status_list,
+    did_document,
+    known_issuer_registry,
+    profile_document,
+)
+from issuer.web.context import IssuerContext, issuer_context
 from keys.errors import ResolutionError
 from keys.resolution import DocumentFetcher
 from verifier.fetch import ChainedDocumentFetcher, HttpsDocumentFetcher, fetch_bytes
+from verifier.issuers import IssuerRegistry
+from verifier.registry import RegistrySource, fetched_registry, read_registry
 from verifier.verify import VerifierOptions
 
 __all__ = ["OwnDocumentFetcher", "fetch_credential", "verifier_options"]
@@ -134,13 +142,29 @@ class _ForeignDocumentFetcher:
 @contextmanager
 def verifier_options() -> Iterator[VerifierOptions]:
     """Options for one verification, with a read-only session of its own (the request's
-    session of a POST would take SQLite's write lock)."""
+    session of a POST would take SQLite's write lock): the service's own documents from the
+    database, and its own providers as the first known-issuer registry, then those of
+    MICROBADGES_REGISTRIES."""
     context = issuer_context()
     with context.sessions() as session:
         own = OwnDocumentFetcher(session, context.base_url)
         remote = HttpsDocumentFetcher(cache=context.response_cache)
         fetcher = ChainedDocumentFetcher([own, _ForeignDocumentFetcher(own, remote)])
-        yield VerifierOptions(clock=context.clock, fetcher=fetcher)
+        registries = (_own_registry(session, context),
+                      *(fetched_registry(url, remote) for url in context.settings.registries))
+        yield VerifierOptions(clock=context.clock, fetcher=fetcher, registries=registries)
+
+
+def _own_registry(session: Session, context: IssuerContext) -> RegistrySource:
+    """This service's providers as a registry (what /registry.json publishes), always the
+    most authoritative: the service knows its own issuers' keys. Read when first needed."""
+
+    def read() -> IssuerRegistry:
+        document = known_issuer_registry(session, name=context.settings.published_registry_name,
+                                         base_url=context.base_url)
+        return read_registry(document, source=registry_url(context.base_url))
+
+    return read
 
 
 def fetch_credential(url: str) -> bytes:

@@ -138,7 +138,7 @@ def test_the_page_shows_the_badge_its_skills_elements_dates_and_status(
     view = _full_award(client, tenant)
     html = _html(client, _path(view["pageUrl"]))
     text = " ".join(" ".join(_parsed(html).text).split())
-    assert 'class="verdict verdict-verified"' in html
+    assert 'class="verdict verdict-verified verdict-green"' in html
     assert "Verified" in text
     assert "High-voltage battery safety" in text
     assert "Works safely on high-voltage traction batteries." in text
