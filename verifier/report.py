@@ -62,6 +62,15 @@ class VerificationReport:
         if tuple(check.id for check in self.checks) != CHECK_ORDER:
             raise ValueError("a report lists every check exactly once, in CHECK_ORDER")
 
+    @classmethod
+    def unparsed(cls, parse: CheckResult,
+                 required: frozenset[CheckId] = REQUIRED_CHECKS) -> VerificationReport:
+        """The report of an input that is not a credential: `parse` did not pass, and every
+        other check is skipped."""
+        rest = [skipped(check_id, "not_parsed", "not checked: the input is not a credential")
+                for check_id in CHECK_ORDER[1:]]
+        return cls((parse, *rest), required=required)
+
     @property
     def verified(self) -> bool:
         """True when no check failed or errored and every required check passed."""
