@@ -13,7 +13,8 @@ from verifier.checks import CheckResult as _CheckResult
 from verifier.checks import CheckStatus, errored, failed, is_verified, passed, skipped
 
 __all__ = ["CHECK_ORDER", "REQUIRED_CHECKS", "CheckId", "CheckResult", "CheckStatus",
-           "VerificationReport", "errored", "failed", "passed", "skipped"]
+           "EndorsementPlace", "EndorsementResult", "VerificationReport", "errored", "failed",
+           "passed", "skipped"]
 
 
 class CheckId(StrEnum):
@@ -54,7 +55,7 @@ class VerificationReport:
 
     checks: tuple[CheckResult, ...]
     credential: dict[str, Any] | None = field(default=None, compare=False)
-    endorsements: tuple[VerificationReport, ...] = ()
+    endorsements: tuple[EndorsementResult, ...] = ()
     # The verifier's policy: which checks must have passed (not merely been skipped).
     required: frozenset[CheckId] = REQUIRED_CHECKS
 
@@ -95,5 +96,46 @@ class VerificationReport:
         if self.credential is not None:
             result["credentialId"] = self.credential.get("id")
         if self.endorsements:
-            result["endorsements"] = [report.to_json() for report in self.endorsements]
+            result["endorsements"] = [endorsement.to_json() for endorsement in self.endorsements]
+        return result
+
+
+class EndorsementPlace(StrEnum):
+    """Where an endorsement is embedded: the OB 3.0 `endorsement` of the AchievementCredential,
+    of its issuer's Profile, or of its Achievement."""
+
+    CREDENTIAL = "credential"
+    ISSUER = "issuer"
+    ACHIEVEMENT = "achievement"
+
+
+@dataclass(frozen=True, slots=True)
+class EndorsementResult:
+    """One embedded endorsement: where it is, its own report and, when it does not count as
+    an endorsement, why (`code`, `message`). Its outcome never decides the verdict of the
+    credential that carries it."""
+
+    place: EndorsementPlace
+    report: VerificationReport
+    code: str | None = None
+    message: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.code is None) != (self.message is None):
+            raise ValueError("an unverified endorsement has both a code and a message")
+
+    @property
+    def verified(self) -> bool:
+        """True when the endorsement counts as an endorsement."""
+        return self.code is None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form: the endorsement's own report, where it is embedded, and why it does
+        not count when it does not (`verified` is this endorsement's outcome)."""
+        result = self.report.to_json()
+        result["verified"] = self.verified
+        result["embeddedIn"] = self.place.value
+        if self.code is not None:
+            result["code"] = self.code
+            result["message"] = self.message
         return result

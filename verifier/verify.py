@@ -32,6 +32,7 @@ from verifier.report import (
     CheckId,
     CheckResult,
     CheckStatus,
+    EndorsementResult,
     VerificationReport,
     errored,
     failed,
@@ -107,7 +108,7 @@ def _verify(data: str | bytes | Mapping[str, Any], options: VerifierOptions,
         results[CheckId.ISSUER] = skipped(CheckId.ISSUER, "jsonld_failed", reason)
     results[CheckId.VALIDITY] = _guard(CheckId.VALIDITY, lambda: check_validity(
         credential, options.clock(), options.clock_skew))
-    endorsements: tuple[VerificationReport, ...] = ()
+    endorsements: tuple[EndorsementResult, ...] = ()
     if (results[CheckId.PROOF].status is CheckStatus.PASSED
             and results[CheckId.ISSUER].status is not CheckStatus.FAILED):
         results[CheckId.ENDORSEMENTS], endorsements = _check_endorsements(
@@ -211,12 +212,12 @@ def _check_jsonld(credential: Mapping[str, Any]) -> tuple[CheckResult, str | Non
 
 def _check_endorsements(credential: Mapping[str, Any], options: VerifierOptions, depth: int,
                         required: frozenset[CheckId],
-                        ) -> tuple[CheckResult, tuple[VerificationReport, ...]]:
+                        ) -> tuple[CheckResult, tuple[EndorsementResult, ...]]:
     found = embedded_endorsements(credential)
     if not found:
         return skipped(CheckId.ENDORSEMENTS, "no_endorsements", "no embedded endorsements"), ()
     if depth >= MAX_NESTING_DEPTH:
-        return errored(CheckId.ENDORSEMENTS, "too_deep",
-                       "endorsements nested too deeply to check"), ()
+        return skipped(CheckId.ENDORSEMENTS, "too_deep",
+                       "not checked: endorsements nested too deeply"), ()
     return check_endorsements(
         found, lambda endorsement: _verify(endorsement, options, depth + 1, required), required)
