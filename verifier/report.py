@@ -101,40 +101,47 @@ class VerificationReport:
 
 
 class EndorsementPlace(StrEnum):
-    """Where an endorsement is embedded: the OB 3.0 `endorsement` of the AchievementCredential,
-    of its issuer's Profile, or of its Achievement."""
+    """Where an endorsement is embedded, and what it endorses: the OB 3.0 `endorsement` of
+    the AchievementCredential, of its issuer's Profile, of its Achievement or of the
+    achievement's creator (a Profile)."""
 
     CREDENTIAL = "credential"
     ISSUER = "issuer"
     ACHIEVEMENT = "achievement"
+    CREATOR = "creator"
 
 
 @dataclass(frozen=True, slots=True)
 class EndorsementResult:
-    """One embedded endorsement: where it is, its own report and, when it does not count as
-    an endorsement, why (`code`, `message`). Its outcome never decides the verdict of the
-    credential that carries it."""
+    """One embedded endorsement: where it is, its own report, and either what it endorses
+    (it counts as an endorsement) or why it does not count (`code`, `message`). Its outcome
+    never decides the verdict of the credential that carries it."""
 
     place: EndorsementPlace
     report: VerificationReport
+    endorses: EndorsementPlace | None = None
     code: str | None = None
     message: str | None = None
 
     def __post_init__(self) -> None:
-        if (self.code is None) != (self.message is None):
-            raise ValueError("an unverified endorsement has both a code and a message")
+        if (self.endorses is None) == (self.code is None) or (
+                (self.code is None) != (self.message is None)):
+            raise ValueError("an endorsement either endorses something, or has a code and a "
+                             "message saying why it does not count")
 
     @property
     def verified(self) -> bool:
-        """True when the endorsement counts as an endorsement."""
-        return self.code is None
+        """True when the endorsement counts as an endorsement (of `endorses`)."""
+        return self.endorses is not None
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON form: the endorsement's own report, where it is embedded, and why it does
-        not count when it does not (`verified` is this endorsement's outcome)."""
+        """The JSON form: the endorsement's own report, where it is embedded, and what it
+        endorses or why it does not count (`verified` is this endorsement's outcome)."""
         result = self.report.to_json()
         result["verified"] = self.verified
         result["embeddedIn"] = self.place.value
+        if self.endorses is not None:
+            result["endorses"] = self.endorses.value
         if self.code is not None:
             result["code"] = self.code
             result["message"] = self.message

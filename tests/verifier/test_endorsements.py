@@ -65,6 +65,11 @@ CASES: list[tuple[str, dict[str, Any], str | None, str | None]] = [
                           "https://asa.example/.well-known/did.json"),
     ("expired", _endorsement(lambda d: d.update(validUntil="2025-12-01T00:00:00Z")),
      "expired", "validity: expired on 2025-12-01T00:00:00Z (validUntil)"),
+    ("of something else", _endorsement(lambda d: d["credentialSubject"].update(
+        id="https://elsewhere.example/achievements/1")),
+     "endorsement_subject_mismatch", "credentialSubject: it endorses "
+     "https://elsewhere.example/achievements/1, not the achievement "
+     f"{ACHIEVEMENT_ID} it is embedded in"),
 ]
 
 
@@ -73,15 +78,17 @@ CASES: list[tuple[str, dict[str, Any], str | None, str | None]] = [
 def test_an_endorsement_is_reported_and_never_fails_the_credential(
         name: str, endorsement: dict[str, Any], code: str | None, reason: str | None) -> None:
     report = verify_credential(_endorsed(endorsement), offline())
-    outcome = ("verified" if code is None
+    outcome = (f"verified, {ENDORSER.did_key} endorses the achievement" if code is None
                else f"not verified [{code}] {reason}")
     assert report.check(CheckId.ENDORSEMENTS) == CheckResult(
         CheckId.ENDORSEMENTS, CheckStatus.PASSED,
         "1 of 1 endorsement verified" if code is None else
         "0 of 1 endorsement verified; 1 did not verify and does not count as an endorsement",
         None, (f"achievement endorsement {ENDORSEMENT_ID}: {outcome}",))
-    assert [(result.place, result.code, result.message) for result in report.endorsements] == [
-        (EndorsementPlace.ACHIEVEMENT, code, reason)]
+    assert [(result.place, result.endorses, result.code, result.message)
+            for result in report.endorsements] == [
+        (EndorsementPlace.ACHIEVEMENT, EndorsementPlace.ACHIEVEMENT if code is None else None,
+         code, reason)]
     assert report.verified  # the credential's verdict rests on its own checks
 
 
@@ -95,29 +102,39 @@ def test_one_valid_and_one_invalid_endorsement() -> None:
     assert report.check(CheckId.ENDORSEMENTS) == CheckResult(
         CheckId.ENDORSEMENTS, CheckStatus.PASSED,
         "1 of 2 endorsements verified; 1 did not verify and does not count as an endorsement",
-        None, (f"achievement endorsement {ENDORSEMENT_ID}: verified",
+        None, (f"achievement endorsement {ENDORSEMENT_ID}: verified, {ENDORSER.did_key} "
+               "endorses the achievement",
                f"achievement endorsement {other}: not verified [unsupported_proof] proof: no "
                "proof is of a type microbadges can verify"))
     endorsements = report.to_json()["endorsements"]
-    assert [(item["credentialId"], item["verified"], item["embeddedIn"], item.get("code"))
-            for item in endorsements] == [
-        (ENDORSEMENT_ID, True, "achievement", None),
-        (other, False, "achievement", "unsupported_proof")]
+    assert [(item["credentialId"], item["verified"], item["embeddedIn"], item.get("endorses"),
+             item.get("code")) for item in endorsements] == [
+        (ENDORSEMENT_ID, True, "achievement", "achievement", None),
+        (other, False, "achievement", None, "unsupported_proof")]
     assert [check["status"] for check in endorsements[1]["checks"]] == [
         "passed", "passed", "passed", "passed", "error", "skipped", "passed", "skipped",
         "skipped"]
 
 
-def test_an_endorsement_that_is_not_an_object_is_the_credentials_own_schema_problem() -> None:
+@pytest.mark.parametrize(("endorsement", "detail"), [
+    ("an endorsement", "achievement endorsement (no id): not verified [not_an_object] parse: "
+                       "an endorsement must be a JSON object"),
+    (_endorsement(lambda d: d.update(
+        type=["VerifiableCredential", "OpenBadgeCredential"], credentialSubject={
+            "id": "did:example:learner", "type": ["AchievementSubject"],
+            "achievement": microbadge(ISSUER.did_key)["credentialSubject"]["achievement"]})),
+     f"achievement endorsement {ENDORSEMENT_ID}: not verified [not_an_endorsement] type: it "
+     "is not an EndorsementCredential"),
+], ids=["not an object", "not an EndorsementCredential"])
+def test_a_malformed_endorsement_is_the_credentials_own_schema_problem(
+        endorsement: object, detail: str) -> None:
     # The credential's signed document must itself conform to the OB 3.0 schema, which
     # describes its endorsements: that is the credential's fault, not the endorsement's.
-    report = verify_credential(_endorsed("an endorsement"), offline())
+    report = verify_credential(_endorsed(endorsement), offline())
     assert [(check.id, check.status, check.code) for check in report.checks
             if check.status is CheckStatus.FAILED] == [
         (CheckId.SCHEMA, CheckStatus.FAILED, "schema_invalid")]
-    assert report.check(CheckId.ENDORSEMENTS).details == (
-        "achievement endorsement (no id): not verified [not_an_object] parse: an endorsement "
-        "must be a JSON object",)
+    assert report.check(CheckId.ENDORSEMENTS).details == (detail,)
 
 
 def test_endorsements_nested_too_deeply_are_not_checked() -> None:
@@ -131,3 +148,37 @@ def test_endorsements_nested_too_deeply_are_not_checked() -> None:
     assert nested.check(CheckId.ENDORSEMENTS) == CheckResult(
         CheckId.ENDORSEMENTS, CheckStatus.SKIPPED,
         "not checked: endorsements nested too deeply", "too_deep")
+
+
+CREDENTIAL_ID = microbadge(ISSUER.did_key)["id"]
+CREATOR_ID = "https://academy.example/issuers/curriculum"
+PLACES: list[tuple[str, str, EndorsementPlace | None]] = [
+    # (where it is embedded, the id it endorses, what it endorses from there)
+    ("credential", CREDENTIAL_ID, EndorsementPlace.CREDENTIAL),
+    ("credential", ISSUER.did_key, EndorsementPlace.ISSUER),
+    ("credential", ACHIEVEMENT_ID, EndorsementPlace.ACHIEVEMENT),
+    ("credential", CREATOR_ID, EndorsementPlace.CREATOR),
+    ("credential", "https://elsewhere.example", None),
+    ("issuer", ISSUER.did_key, EndorsementPlace.ISSUER),
+    ("issuer", ACHIEVEMENT_ID, None),
+    ("achievement", ACHIEVEMENT_ID, EndorsementPlace.ACHIEVEMENT),
+    ("achievement", CREDENTIAL_ID, None),
+    ("creator", CREATOR_ID, EndorsementPlace.CREATOR),
+    ("creator", ISSUER.did_key, None),
+]
+
+
+@pytest.mark.parametrize(("place", "subject", "endorses"), PLACES)
+def test_an_endorsement_counts_for_what_it_is_embedded_in(
+        place: str, subject: str, endorses: EndorsementPlace | None) -> None:
+    document = microbadge(ISSUER.did_key)
+    achievement = document["credentialSubject"]["achievement"]
+    achievement["creator"] = {"id": CREATOR_ID, "type": ["Profile"], "name": "Curriculum team"}
+    holder = {"credential": document, "issuer": document["issuer"],
+              "achievement": achievement, "creator": achievement["creator"]}[place]
+    holder["endorsement"] = [_endorsement(lambda d: d["credentialSubject"].update(id=subject))]
+    report = verify_credential(sign(document, ISSUER), offline())
+    assert report.verified
+    [result] = report.endorsements
+    assert (result.place.value, result.endorses) == (place, endorses)
+    assert result.code == (None if endorses else "endorsement_subject_mismatch")
