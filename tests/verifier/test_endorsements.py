@@ -21,7 +21,7 @@ ENDORSEMENT_ID = "urn:uuid:1f3e2c44-0b1d-4d6e-9d43-0d9b7f0c2a77"
 Change = Callable[[dict[str, Any]], None]
 
 
-def _endorsement(change: Change = lambda _: None, *, after_signing: Change = lambda _: None,
+def endorsement(change: Change = lambda _: None, *, after_signing: Change = lambda _: None,
                  endorsement_id: str = ENDORSEMENT_ID) -> dict[str, Any]:
     """An endorsement of the microbadge's achievement by ENDORSER."""
     document: dict[str, Any] = {
@@ -41,31 +41,31 @@ def _endorsement(change: Change = lambda _: None, *, after_signing: Change = lam
     return signed
 
 
-def _endorsed(*endorsements: object) -> dict[str, Any]:
+def endorsed(*endorsements: object) -> dict[str, Any]:
     """The microbadge, with `endorsements` in its achievement, signed by ISSUER."""
     document = microbadge(ISSUER.did_key)
     document["credentialSubject"]["achievement"]["endorsement"] = list(endorsements)
     return sign(document, ISSUER)
 
 
-def _proof(**changes: str) -> Change:
+def proof(**changes: str) -> Change:
     return lambda document: document["proof"][0].update(changes)
 
 
 CASES: list[tuple[str, dict[str, Any], str | None, str | None]] = [
-    ("valid", _endorsement(), None, None),
-    ("tampered", _endorsement(after_signing=lambda d: d.update(name="ASA endorses all")),
+    ("valid", endorsement(), None, None),
+    ("tampered", endorsement(after_signing=lambda d: d.update(name="ASA endorses all")),
      "invalid_signature", "proof: proof 1: Ed25519 signature does not match"),
-    ("cryptosuite nobody implements", _endorsement(after_signing=_proof(
+    ("cryptosuite nobody implements", endorsement(after_signing=proof(
         cryptosuite="eddsa-rdf-2022")),
      "unsupported_proof", "proof: no proof is of a type microbadges can verify"),
-    ("key that cannot be resolved", _endorsement(after_signing=_proof(
+    ("key that cannot be resolved", endorsement(after_signing=proof(
         verificationMethod="did:web:asa.example#key-1")),
      "resolution_failed", "proof: proof 1: no document available for "
                           "https://asa.example/.well-known/did.json"),
-    ("expired", _endorsement(lambda d: d.update(validUntil="2025-12-01T00:00:00Z")),
+    ("expired", endorsement(lambda d: d.update(validUntil="2025-12-01T00:00:00Z")),
      "expired", "validity: expired on 2025-12-01T00:00:00Z (validUntil)"),
-    ("of something else", _endorsement(lambda d: d["credentialSubject"].update(
+    ("of something else", endorsement(lambda d: d["credentialSubject"].update(
         id="https://elsewhere.example/achievements/1")),
      "endorsement_subject_mismatch", "credentialSubject: it endorses "
      "https://elsewhere.example/achievements/1, not the achievement "
@@ -73,11 +73,11 @@ CASES: list[tuple[str, dict[str, Any], str | None, str | None]] = [
 ]
 
 
-@pytest.mark.parametrize(("name", "endorsement", "code", "reason"), CASES,
+@pytest.mark.parametrize(("name", "given", "code", "reason"), CASES,
                          ids=[case[0] for case in CASES])
 def test_an_endorsement_is_reported_and_never_fails_the_credential(
-        name: str, endorsement: dict[str, Any], code: str | None, reason: str | None) -> None:
-    report = verify_credential(_endorsed(endorsement), offline())
+        name: str, given: dict[str, Any], code: str | None, reason: str | None) -> None:
+    report = verify_credential(endorsed(given), offline())
     outcome = (f"verified, {ENDORSER.did_key} endorses the achievement" if code is None
                else f"not verified [{code}] {reason}")
     assert report.check(CheckId.ENDORSEMENTS) == CheckResult(
@@ -94,9 +94,9 @@ def test_an_endorsement_is_reported_and_never_fails_the_credential(
 
 def test_one_valid_and_one_invalid_endorsement() -> None:
     other = "urn:uuid:0b7f6d1e-4c55-4a0e-8f0e-6a2d1c9b8e33"
-    report = verify_credential(_endorsed(
-        _endorsement(),
-        _endorsement(after_signing=_proof(cryptosuite="eddsa-rdf-2022"),
+    report = verify_credential(endorsed(
+        endorsement(),
+        endorsement(after_signing=proof(cryptosuite="eddsa-rdf-2022"),
                      endorsement_id=other)), offline())
     assert report.verified
     assert report.check(CheckId.ENDORSEMENTS) == CheckResult(
@@ -116,10 +116,10 @@ def test_one_valid_and_one_invalid_endorsement() -> None:
         "skipped"]
 
 
-@pytest.mark.parametrize(("endorsement", "detail"), [
+@pytest.mark.parametrize(("given", "detail"), [
     ("an endorsement", "achievement endorsement (no id): not verified [not_an_object] parse: "
                        "an endorsement must be a JSON object"),
-    (_endorsement(lambda d: d.update(
+    (endorsement(lambda d: d.update(
         type=["VerifiableCredential", "OpenBadgeCredential"], credentialSubject={
             "id": "did:example:learner", "type": ["AchievementSubject"],
             "achievement": microbadge(ISSUER.did_key)["credentialSubject"]["achievement"]})),
@@ -127,10 +127,10 @@ def test_one_valid_and_one_invalid_endorsement() -> None:
      "is not an EndorsementCredential"),
 ], ids=["not an object", "not an EndorsementCredential"])
 def test_a_malformed_endorsement_is_the_credentials_own_schema_problem(
-        endorsement: object, detail: str) -> None:
+        given: object, detail: str) -> None:
     # The credential's signed document must itself conform to the OB 3.0 schema, which
     # describes its endorsements: that is the credential's fault, not the endorsement's.
-    report = verify_credential(_endorsed(endorsement), offline())
+    report = verify_credential(endorsed(given), offline())
     assert [(check.id, check.status, check.code) for check in report.checks
             if check.status is CheckStatus.FAILED] == [
         (CheckId.SCHEMA, CheckStatus.FAILED, "schema_invalid")]
@@ -138,10 +138,10 @@ def test_a_malformed_endorsement_is_the_credentials_own_schema_problem(
 
 
 def test_endorsements_nested_too_deeply_are_not_checked() -> None:
-    inner = _endorsement(lambda d: d["issuer"].update(endorsement=[_endorsement(
+    inner = endorsement(lambda d: d["issuer"].update(endorsement=[endorsement(
         endorsement_id="urn:uuid:7d0c1f7a-3b2e-4d5c-9a8b-1e2f3a4b5c6d")]))
-    middle = _endorsement(lambda d: d["issuer"].update(endorsement=[inner]))
-    report = verify_credential(_endorsed(middle), offline())
+    middle = endorsement(lambda d: d["issuer"].update(endorsement=[inner]))
+    report = verify_credential(endorsed(middle), offline())
     assert report.verified
     assert report.endorsements[0].verified
     nested = report.endorsements[0].report.endorsements[0].report
@@ -176,7 +176,7 @@ def test_an_endorsement_counts_for_what_it_is_embedded_in(
     achievement["creator"] = {"id": CREATOR_ID, "type": ["Profile"], "name": "Curriculum team"}
     holder = {"credential": document, "issuer": document["issuer"],
               "achievement": achievement, "creator": achievement["creator"]}[place]
-    holder["endorsement"] = [_endorsement(lambda d: d["credentialSubject"].update(id=subject))]
+    holder["endorsement"] = [endorsement(lambda d: d["credentialSubject"].update(id=subject))]
     report = verify_credential(sign(document, ISSUER), offline())
     assert report.verified
     [result] = report.endorsements

@@ -14,6 +14,7 @@ from badges.json_document import MAX_DOCUMENT_BYTES
 from verifier.summary import (
     STATUS_WORDS,
     check_label,
+    endorsements,
     recipient_matches,
     summarize,
     verdict,
@@ -73,7 +74,8 @@ def verification_pages(options: OptionsFactory, fetch: CredentialFetcher) -> Blu
         return render_template(
             "verify.html", title="Verification result", report=report,
             summary=summarize(report.credential) if report.credential is not None else None,
-            verdict=verdict(report), source=submission.source, check_label=check_label,
+            endorsements=endorsements(report), verdict=verdict(report),
+            source=submission.source, check_label=check_label,
             status_words=STATUS_WORDS, badge_image=submission.image, email=email,
             recipient=recipient), 200
 
