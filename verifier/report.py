@@ -14,7 +14,8 @@ from verifier.checks import CheckStatus, errored, failed, is_verified, passed, s
 from verifier.issuers import RegisteredIssuer
 
 __all__ = ["CHECK_ORDER", "REQUIRED_CHECKS", "CheckId", "CheckResult", "CheckStatus",
-           "VerificationReport", "errored", "failed", "passed", "skipped"]
+           "EndorsementPlace", "EndorsementResult", "VerificationReport", "errored", "failed",
+           "passed", "skipped"]
 
 
 class CheckId(StrEnum):
@@ -56,7 +57,7 @@ class VerificationReport:
 
     checks: tuple[CheckResult, ...]
     credential: dict[str, Any] | None = field(default=None, compare=False)
-    endorsements: tuple[VerificationReport, ...] = ()
+    endorsements: tuple[EndorsementResult, ...] = ()
     # The verifier's policy: which checks must have passed (not merely been skipped).
     required: frozenset[CheckId] = REQUIRED_CHECKS
     # The registry entry that vouches for the issuer, when the `registry` check passed.
@@ -65,6 +66,15 @@ class VerificationReport:
     def __post_init__(self) -> None:
         if tuple(check.id for check in self.checks) != CHECK_ORDER:
             raise ValueError("a report lists every check exactly once, in CHECK_ORDER")
+
+    @classmethod
+    def unparsed(cls, parse: CheckResult,
+                 required: frozenset[CheckId] = REQUIRED_CHECKS) -> VerificationReport:
+        """The report of an input that is not a credential: `parse` did not pass, and every
+        other check is skipped."""
+        rest = [skipped(check_id, "not_parsed", "not checked: the input is not a credential")
+                for check_id in CHECK_ORDER[1:]]
+        return cls((parse, *rest), required=required)
 
     @property
     def verified(self) -> bool:
@@ -90,5 +100,53 @@ class VerificationReport:
         if self.credential is not None:
             result["credentialId"] = self.credential.get("id")
         if self.endorsements:
-            result["endorsements"] = [report.to_json() for report in self.endorsements]
+            result["endorsements"] = [endorsement.to_json() for endorsement in self.endorsements]
+        return result
+
+
+class EndorsementPlace(StrEnum):
+    """Where an endorsement is embedded, and what it endorses: the OB 3.0 `endorsement` of
+    the AchievementCredential, of its issuer's Profile, of its Achievement or of the
+    achievement's creator (a Profile)."""
+
+    CREDENTIAL = "credential"
+    ISSUER = "issuer"
+    ACHIEVEMENT = "achievement"
+    CREATOR = "creator"
+
+
+@dataclass(frozen=True, slots=True)
+class EndorsementResult:
+    """One embedded endorsement: where it is, its own report, and either what it endorses
+    (it counts as an endorsement) or why it does not count (`code`, `message`). Its outcome
+    never decides the verdict of the credential that carries it."""
+
+    place: EndorsementPlace
+    report: VerificationReport
+    endorses: EndorsementPlace | None = None
+    code: str | None = None
+    message: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.endorses is None) == (self.code is None) or (
+                (self.code is None) != (self.message is None)):
+            raise ValueError("an endorsement either endorses something, or has a code and a "
+                             "message saying why it does not count")
+
+    @property
+    def verified(self) -> bool:
+        """True when the endorsement counts as an endorsement (of `endorses`)."""
+        return self.endorses is not None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form: the endorsement's own report, where it is embedded, and what it
+        endorses or why it does not count (`verified` is this endorsement's outcome)."""
+        result = self.report.to_json()
+        result["verified"] = self.verified
+        result["embeddedIn"] = self.place.value
+        if self.endorses is not None:
+            result["endorses"] = self.endorses.value
+        if self.code is not None:
+            result["code"] = self.code
+            result["message"] = self.message
         return result

@@ -1,5 +1,6 @@
 """What a person reads of a badge: its name, issuer, dates, skills and EU micro-credential
-elements, drawn from the credential itself, and the verdict of its report in plain words.
+elements, drawn from the credential itself; the verdict of its report in plain words; and
+the endorsements that verified (never one that did not).
 
 Pure and defensive: the credential may be anything a visitor pasted, so every member is
 checked for its type and what does not fit is left out, never an exception. The credential
@@ -21,7 +22,13 @@ from badges.errors import BadgeError
 from badges.json_document import as_list
 from badges.micro_credential import VOCABULARIES
 from badges.recipient import identity_hash_matches
-from verifier.report import CheckId, CheckResult, CheckStatus, VerificationReport
+from verifier.report import (
+    CheckId,
+    CheckResult,
+    CheckStatus,
+    EndorsementPlace,
+    VerificationReport,
+)
 from verifier.structure import issuer_id
 
 __all__ = [
@@ -29,11 +36,14 @@ __all__ = [
     "BadgeSummary",
     "Colour",
     "Element",
+    "Endorsement",
+    "NameSource",
     "Skill",
     "Verdict",
     "VerdictState",
     "check_help",
     "check_label",
+    "endorsements",
     "recipient_matches",
     "safe_link",
     "summarize",
@@ -405,6 +415,51 @@ def recipient_matches(credential: Mapping[str, Any], email: str) -> bool | None:
     return any(identity_hash_matches(identity["identityHash"], candidate,
                                      salt_of[id(identity)])
                for identity in hashed for candidate in {email, email.strip().lower()})
+
+
+class NameSource(StrEnum):
+    """Where a name shown for a party comes from, said beside it."""
+
+    ENDORSEMENT = "as stated in the endorsement"
+
+
+_ENDORSED: Final = {EndorsementPlace.CREDENTIAL: "this credential",
+                    EndorsementPlace.ISSUER: "the issuer",
+                    EndorsementPlace.ACHIEVEMENT: "the achievement",
+                    EndorsementPlace.CREATOR: "the achievement's creator"}
+
+
+@dataclass(frozen=True, slots=True)
+class Endorsement:
+    """A verified endorsement, for people: who endorses what, in their words. The endorser's
+    name is the one the endorsement states (`name_source`); nothing else confirms it."""
+
+    endorser_name: str | None
+    endorser_id: str
+    endorser_url: str | None
+    name_source: NameSource
+    endorses: str
+    comment: str | None
+
+
+def endorsements(report: VerificationReport) -> tuple[Endorsement, ...]:
+    """The endorsements of `report` that verified, for display: one that did not verify is
+    never among them (the report lists it, with why)."""
+    shown: list[Endorsement] = []
+    for result in report.endorsements:
+        credential = result.report.credential
+        endorser = issuer_id(credential) if credential is not None else None
+        if result.endorses is None or credential is None or endorser is None:
+            continue
+        issuer = _mapping(credential.get("issuer"))
+        shown.append(Endorsement(
+            endorser_name=_text(issuer.get("name")),
+            endorser_id=endorser,
+            endorser_url=safe_link(issuer.get("url")) or safe_link(endorser),
+            name_source=NameSource.ENDORSEMENT,
+            endorses=_ENDORSED[result.endorses],
+            comment=_text(_subject(credential).get("endorsementComment"))))
+    return tuple(shown)
 
 
 def check_label(check_id: CheckId) -> str:

@@ -19,12 +19,12 @@ from badges.document_loader import UnknownContextError
 from badges.json_document import (
     MAX_DOCUMENT_BYTES,
     JsonDocumentError,
-    as_list,
     parse_json_object,
 )
 from keys.errors import ResolutionError
 from keys.resolution import DocumentFetcher, resolve_verification_method
 from keys.verification_method import VerificationMethod
+from verifier.endorsements import check_endorsements, embedded_endorsements
 from verifier.issuers import RegisteredIssuer
 from verifier.jwt_credentials import VcJwt, check_jwt_proof, read_vc_jwt
 from verifier.proofs import Resolver, check_issuer, check_proofs
@@ -35,6 +35,7 @@ from verifier.report import (
     CheckId,
     CheckResult,
     CheckStatus,
+    EndorsementResult,
     VerificationReport,
     errored,
     failed,
@@ -92,7 +93,8 @@ def _verify(data: str | bytes | Mapping[str, Any], options: VerifierOptions,
     try:
         credential, jwt = _parse(data)
     except JsonDocumentError as error:
-        return _report_unparsed(failed(CheckId.PARSE, error.code, error.message), required)
+        return VerificationReport.unparsed(failed(CheckId.PARSE, error.code, error.message),
+                                          required)
     registered: RegisteredIssuer | None = None
     results: dict[CheckId, CheckResult] = {CheckId.PARSE: passed(
         CheckId.PARSE, "a VC-JWT (compact JWS)" if jwt is not None else "a JSON object")}
@@ -120,7 +122,7 @@ def _verify(data: str | bytes | Mapping[str, Any], options: VerifierOptions,
         results[CheckId.REGISTRY] = skipped(CheckId.REGISTRY, "jsonld_failed", reason)
     results[CheckId.VALIDITY] = _guard(CheckId.VALIDITY, lambda: check_validity(
         credential, options.clock(), options.clock_skew))
-    endorsements: tuple[VerificationReport, ...] = ()
+    endorsements: tuple[EndorsementResult, ...] = ()
     if (results[CheckId.PROOF].status is CheckStatus.PASSED
             and results[CheckId.ISSUER].status is not CheckStatus.FAILED):
         results[CheckId.ENDORSEMENTS], endorsements = _check_endorsements(
@@ -219,13 +221,6 @@ def _unbake(image: bytes) -> str:
     return baked
 
 
-def _report_unparsed(parse: CheckResult,
-                     required: frozenset[CheckId] = REQUIRED_CHECKS) -> VerificationReport:
-    rest = [skipped(check_id, "not_parsed", "not checked: the input is not a credential")
-            for check_id in CHECK_ORDER[1:]]
-    return VerificationReport((parse, *rest), required=required)
-
-
 def _check_jsonld(credential: Mapping[str, Any]) -> tuple[CheckResult, str | None]:
     """The jsonld check, and the canonical form of the unsecured credential when it passes
     (the proof check reuses it instead of canonicalising again)."""
@@ -239,50 +234,14 @@ def _check_jsonld(credential: Mapping[str, Any]) -> tuple[CheckResult, str | Non
     return passed(CheckId.JSONLD, "every property and type is defined by the contexts"), canonical
 
 
-def _embedded_endorsements(credential: Mapping[str, Any]) -> list[tuple[str, object]]:
-    """Endorsement credentials embedded in the credential, its issuer and its achievement."""
-    places: list[tuple[str, object]] = [("credential", credential)]
-    places.append(("issuer", credential.get("issuer")))
-    for subject in as_list(credential.get("credentialSubject")):
-        if isinstance(subject, Mapping):
-            places.append(("achievement", subject.get("achievement")))
-    found: list[tuple[str, object]] = []
-    for where, holder in places:
-        if isinstance(holder, Mapping):
-            found += [(where, item) for item in as_list(holder.get("endorsement"))]
-    return found
-
-
 def _check_endorsements(credential: Mapping[str, Any], options: VerifierOptions, depth: int,
                         required: frozenset[CheckId],
-                        ) -> tuple[CheckResult, tuple[VerificationReport, ...]]:
-    found = _embedded_endorsements(credential)
+                        ) -> tuple[CheckResult, tuple[EndorsementResult, ...]]:
+    found = embedded_endorsements(credential)
     if not found:
         return skipped(CheckId.ENDORSEMENTS, "no_endorsements", "no embedded endorsements"), ()
     if depth >= MAX_NESTING_DEPTH:
-        return errored(CheckId.ENDORSEMENTS, "too_deep",
-                       "endorsements nested too deeply to check"), ()
-    reports: list[VerificationReport] = []
-    details: list[str] = []
-    for where, endorsement in found:
-        if not isinstance(endorsement, Mapping):
-            report = _report_unparsed(failed(CheckId.PARSE, "not_an_object",
-                                             "an endorsement must be a JSON object"), required)
-        else:
-            report = _verify(endorsement, options, depth + 1, required)
-        reports.append(report)
-        problem = report.first_problem
-        outcome = "verified" if report.verified else (
-            f"not verified ({problem.id.value}: {problem.message})" if problem else
-            "not verified")
-        endorsement_id = endorsement.get("id") if isinstance(endorsement, Mapping) else None
-        details.append(f"{where} endorsement {endorsement_id or '(no id)'}: {outcome}")
-    bad = [report for report in reports if not report.verified]
-    if bad:
-        first = bad[0].first_problem
-        make = errored if first is not None and first.status is CheckStatus.ERROR else failed
-        return make(CheckId.ENDORSEMENTS, "endorsement_not_verified",
-                    f"{len(bad)} of {len(reports)} endorsements not verified",
-                    details), tuple(reports)
-    return passed(CheckId.ENDORSEMENTS, f"{len(reports)} endorsement(s) verified",
-                  details), tuple(reports)
+        return skipped(CheckId.ENDORSEMENTS, "too_deep",
+                       "not checked: endorsements nested too deeply"), ()
+    return check_endorsements(
+        found, lambda endorsement: _verify(endorsement, options, depth + 1, required), required)

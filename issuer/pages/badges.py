@@ -47,7 +47,14 @@ from issuer.providers.models import ProviderRecord
 from issuer.web.context import db_session, issuer_context
 from issuer.web.problems import ApiProblem
 from issuer.web.verification import verifier_options
-from verifier.summary import STATUS_WORDS, check_help, check_label, summarize, verdict
+from verifier.summary import (
+    STATUS_WORDS,
+    check_help,
+    check_label,
+    endorsements,
+    summarize,
+    verdict,
+)
 from verifier.verify import verify_credential
 from verifier.web import preferred
 
@@ -129,7 +136,8 @@ def page(token: str) -> BaseResponse:
         credential_id=record.credential_id)
     body = render_template(
         "credential.html", title=summary.name, summary=summary, report=report,
-        verdict=verdict(report), learner_name=record.learner_name, page_url=url,
+        endorsements=endorsements(report), verdict=verdict(report),
+        learner_name=record.learner_name, page_url=url,
         linkedin_url=linkedin, token=token, replacement=_replacement(record),
         check_label=check_label, check_help=check_help, status_words=STATUS_WORDS,
         registered=report.registered_issuer, image_url=url + "/badge.png",

@@ -11,7 +11,16 @@ from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES, load_json
 from tests.verifier.conftest import offline
-from verifier.summary import BadgeSummary, VerdictState, summarize, verdict
+from tests.verifier.test_endorsements import ENDORSER, endorsed, endorsement, proof
+from verifier.summary import (
+    BadgeSummary,
+    Endorsement,
+    NameSource,
+    VerdictState,
+    endorsements,
+    summarize,
+    verdict,
+)
 from verifier.verify import verify_credential
 
 LIST_URL = ("https://raw.githubusercontent.com/1EdTech/digital-credentials-public-validator/"
@@ -89,6 +98,29 @@ def test_verdicts_in_plain_words() -> None:
     assert failed.state is VerdictState.NOT_VERIFIED
     assert failed.problem is not None
     assert "Failed check: Structure" in failed.explanation
+
+
+def test_only_verified_endorsements_are_shown() -> None:
+    report = verify_credential(endorsed(
+        endorsement(),
+        endorsement(lambda d: d["issuer"].update(name="Unverified Body"),
+                    after_signing=proof(cryptosuite="eddsa-rdf-2022"),
+                    endorsement_id="urn:uuid:0b7f6d1e-4c55-4a0e-8f0e-6a2d1c9b8e33"),
+        endorsement(lambda d: d["credentialSubject"].update(id="https://elsewhere.example"),
+                    endorsement_id="urn:uuid:5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")),
+        offline())
+    assert [result.verified for result in report.endorsements] == [True, False, False]
+    assert endorsements(report) == (Endorsement(
+        endorser_name="Automotive Skills Alliance", endorser_id=ENDORSER.did_key,
+        endorser_url="https://asa.example", name_source=NameSource.ENDORSEMENT,
+        endorses="the achievement", comment="Aligned with the DRIVES framework."),)
+    assert NameSource.ENDORSEMENT.value == "as stated in the endorsement"
+
+
+def test_a_report_without_endorsements_shows_none() -> None:
+    report = verify_credential(load_json(FIXTURES / "validator-ob30-simple.json"), offline())
+    assert endorsements(report) == ()
+    assert endorsements(verify_credential("[]")) == ()
 
 
 _JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),

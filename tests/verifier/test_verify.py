@@ -132,8 +132,9 @@ CASES: list[tuple[str, Mutation, CheckId | None, CheckStatus, str | None]] = [
         lambda d: d["credentialSubject"].pop("id")),
      CheckId.STRUCTURE, CheckStatus.FAILED, "invalid_subject"),
     ("valid endorsement", _endorsed(tamper=False), None, CheckStatus.PASSED, None),
-    ("tampered endorsement", _endorsed(tamper=True),
-     CheckId.ENDORSEMENTS, CheckStatus.FAILED, "endorsement_not_verified"),
+    # An endorsement that does not verify is reported, never a reason to reject the
+    # credential (tests/verifier/test_endorsements.py).
+    ("tampered endorsement", _endorsed(tamper=True), None, CheckStatus.PASSED, None),
 ]
 
 

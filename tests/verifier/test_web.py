@@ -4,6 +4,7 @@ third-party credentials get the verdict their README gives, shown with every che
 from __future__ import annotations
 
 import io
+import json
 import re
 from typing import Any
 
@@ -15,6 +16,7 @@ from keys.key_pair import KeyPair
 from keys.resolution import StaticDocumentFetcher
 from tests.conftest import FIXTURES
 from tests.verifier.conftest import NOW
+from tests.verifier.test_endorsements import ENDORSER, endorsed, endorsement, proof
 from tests.verifier.test_jwt import jwt_claims, vc_jwt
 from verifier.web import create_app
 
@@ -103,3 +105,21 @@ def test_a_pasted_vc_jwt(client: FlaskClient) -> None:
     assert _verdict(html) == "Authentic, issuer not confirmed"
     assert "a VC-JWT (compact JWS)" in html
     assert "VC-JWT: EdDSA signature verified with" in html
+
+
+def test_only_verified_endorsements_are_shown_as_endorsements(client: FlaskClient) -> None:
+    credential = endorsed(
+        endorsement(),
+        endorsement(lambda d: d["issuer"].update(name="Unverified Body"),
+                    after_signing=proof(cryptosuite="eddsa-rdf-2022"),
+                    endorsement_id="urn:uuid:0b7f6d1e-4c55-4a0e-8f0e-6a2d1c9b8e33"))
+    html = client.post("/verify", data={"credential": json.dumps(credential)}).get_data(
+        as_text=True)
+    assert _verdict(html) == "Authentic, issuer not confirmed"
+    shown = re.search(r'<ul class="endorsements" id="endorsements">(.*?)</ul>', html, re.S)
+    assert shown is not None
+    assert re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", shown.group(1))).strip() == (
+        "Automotive Skills Alliance (name as stated in the endorsement) endorses the "
+        f"achievement. {ENDORSER.did_key} Aligned with the DRIVES framework.")
+    assert "Unverified Body" not in html
+    assert "not verified [unsupported_proof]" in html  # in the checks, as not verified

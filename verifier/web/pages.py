@@ -15,6 +15,7 @@ from verifier.summary import (
     STATUS_WORDS,
     check_help,
     check_label,
+    endorsements,
     recipient_matches,
     summarize,
     verdict,
@@ -74,9 +75,9 @@ def verification_pages(options: OptionsFactory, fetch: CredentialFetcher) -> Blu
         return render_template(
             "verify.html", title="Verification result", report=report,
             summary=summarize(report.credential) if report.credential is not None else None,
-            verdict=verdict(report, recipient=recipient), source=submission.source,
-            check_label=check_label, check_help=check_help, status_words=STATUS_WORDS,
-            badge_image=submission.image, email=email, recipient=recipient,
-            registered=report.registered_issuer), 200
+            endorsements=endorsements(report), verdict=verdict(report, recipient=recipient),
+            source=submission.source, check_label=check_label, check_help=check_help,
+            status_words=STATUS_WORDS, badge_image=submission.image, email=email,
+            recipient=recipient, registered=report.registered_issuer), 200
 
     return pages
