@@ -22,7 +22,8 @@ from sqlalchemy.exc import ArgumentError
 
 from keys.errors import BadgeError
 
-__all__ = ["PREFIX", "Settings", "SettingsError", "load_settings", "read_secret"]
+__all__ = ["PREFIX", "Settings", "SettingsError", "load_settings", "parse_origin",
+           "read_secret"]
 
 PREFIX: Final = "MICROBADGES_"
 DEFAULT_BASE_URL: Final = "http://127.0.0.1:8000"
@@ -120,7 +121,7 @@ def load_settings(
                          or Path.cwd() / "instance").absolute()
     default_db = _default_database_url(instance_path)
     database_url = values.get("DATABASE_URL") or default_db
-    base_url = _base_url(values.get("BASE_URL") or DEFAULT_BASE_URL)
+    base_url = parse_origin(values.get("BASE_URL") or DEFAULT_BASE_URL)
     return Settings(
         base_url=base_url,
         database_url=_database_url(database_url),
@@ -191,8 +192,13 @@ def _default_database_url(instance_path: Path) -> str:
     return f"sqlite:///{instance_path / 'microbadges.sqlite3'}"
 
 
-def _base_url(value: str) -> str:
-    name = PREFIX + "BASE_URL"
+def parse_origin(value: str, *, name: str = PREFIX + "BASE_URL") -> str:
+    """The public origin `value` in its normal form (`scheme://host[:port]`, lower-case host).
+
+    Raises:
+        SettingsError: not an origin, or plain http on a host that is not loopback; the
+            message names the value's source, `name`.
+    """
     parts = urlsplit(value.strip())
     try:
         port = parts.port

@@ -1,11 +1,18 @@
-"""The origin of the providers' identifiers: recorded with the first provider."""
+"""The origin of the providers' identifiers: recorded with the first provider, moved only
+on purpose."""
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 
 from issuer.platform.facts import ServiceFact, record_fact
-from issuer.providers.origin import recorded_origin
+from issuer.providers.origin import (
+    OriginMove,
+    UnconfirmedOriginMoveError,
+    move_origin,
+    recorded_origin,
+)
 from issuer.providers.services import ProviderInput, create_provider
 from tests.issuer.api_setup import MakeTenant
 from tests.issuer.support import BASE_URL, context_of
@@ -41,3 +48,35 @@ def test_an_origin_recorded_without_providers_follows_the_first_one(app: Flask) 
         session.commit()
     _create(app, "alpha", BASE_URL)
     assert _recorded(app) == BASE_URL
+
+
+def test_moving_the_origin_of_existing_providers_needs_the_confirmation(
+        app: Flask, make_tenant: MakeTenant) -> None:
+    make_tenant("alpha")
+    context = context_of(app)
+    with context.sessions() as session, pytest.raises(UnconfirmedOriginMoveError) as raised:
+        move_origin(session, OTHER, clock=context.clock, confirmed=False)
+    assert raised.value.code == "origin_move_unconfirmed"
+    assert str(raised.value) == (
+        "the identifiers of this database's 1 provider, and every credential issued so far, "
+        "name https://badges.test: after the move they keep verifying only while "
+        "https://badges.test keeps serving them. Repeat with --break-issued-credentials to "
+        "move anyway")
+    assert _recorded(app) == BASE_URL
+    with context.sessions() as session:
+        move = move_origin(session, OTHER, clock=context.clock, confirmed=True)
+        session.commit()
+    assert move == OriginMove(previous=BASE_URL, origin=OTHER, providers=1)
+    assert move.moved
+    assert _recorded(app) == OTHER
+
+
+def test_an_empty_database_takes_any_origin_without_confirmation(app: Flask) -> None:
+    context = context_of(app)
+    for origin, previous in ((BASE_URL, None), (OTHER, BASE_URL), (OTHER, OTHER)):
+        with context.sessions() as session:
+            move = move_origin(session, origin, clock=context.clock, confirmed=False)
+            session.commit()
+        assert move == OriginMove(previous=previous, origin=origin, providers=0)
+    assert not move.moved
+    assert _recorded(app) == OTHER
