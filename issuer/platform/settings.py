@@ -22,8 +22,8 @@ from sqlalchemy.exc import ArgumentError
 
 from keys.errors import BadgeError
 
-__all__ = ["PREFIX", "Settings", "SettingsError", "load_settings", "parse_origin",
-           "read_secret"]
+__all__ = ["PREFIX", "Settings", "SettingsError", "is_loopback_origin", "load_settings",
+           "parse_origin", "read_secret"]
 
 PREFIX: Final = "MICROBADGES_"
 DEFAULT_BASE_URL: Final = "http://127.0.0.1:8000"
@@ -130,7 +130,7 @@ def load_settings(
         # The demo provider's clients are printed at start-up: on by default only for the
         # embedded database on a loopback origin (a laptop), never on a public one.
         demo=_flag("DEMO", values.get("DEMO"),
-                   default=database_url == default_db and _loopback_origin(base_url)),
+                   default=database_url == default_db and is_loopback_origin(base_url)),
         max_body_bytes=_integer("MAX_BODY_BYTES", values.get("MAX_BODY_BYTES"),
                                 default=1024 * 1024, low=1024, high=64 * 1024 * 1024),
         token_lifetime=_integer("TOKEN_LIFETIME", values.get("TOKEN_LIFETIME"),
@@ -217,7 +217,8 @@ def parse_origin(value: str, *, name: str = PREFIX + "BASE_URL") -> str:
     return f"{parts.scheme}://{host}" + (f":{port}" if port is not None else "")
 
 
-def _loopback_origin(base_url: str) -> bool:
+def is_loopback_origin(base_url: str) -> bool:
+    """True when the origin's host is this machine (localhost, 127.0.0.0/8, ::1)."""
     return _is_loopback(urlsplit(base_url).hostname or "")
 
 
