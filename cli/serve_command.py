@@ -1,15 +1,17 @@
 """The `microbadges serve` command: run the issuer service under gunicorn.
 
 Settings come from the `MICROBADGES_*` environment; the public origin defaults to the
-address served. Invalid settings, certificates or addresses are one `error:` line and exit
-code 2, before anything is started. The demo clients' secrets are printed here and nowhere
-else.
+address served. Invalid settings, certificates or addresses, and a public origin other than
+the one the stored identifiers were minted under, are one `error:` line and exit code 2,
+before anything is started; what a loopback demo starts despite is one `warning:` line. The
+demo clients' secrets are printed here and nowhere else.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -82,12 +84,17 @@ def _handle_serve(args: argparse.Namespace) -> int:
         overrides["BASE_URL"] = served_origin(options)
     settings = load_service_settings(overrides)
     with reporting_database_errors():
-        app = create_app(settings)
+        app = create_app(settings, warn=_warn)
     with app.app_context():
         context = issuer_context()
     _print_start(context, options)
     run_server(app, options)  # ends the process when the server stops
     return EXIT_OK
+
+
+def _warn(message: str) -> None:
+    """What the service starts despite: one `warning:` line on stderr, before the banner."""
+    print(f"warning: {' '.join(message.split())}", file=sys.stderr, flush=True)
 
 
 def _print_start(context: IssuerContext, options: ServerOptions) -> None:

@@ -1,5 +1,6 @@
 """Operator tasks run from the command line: load the service settings, migrate the
-database, register API clients, revoke, suspend and unsuspend credentials.
+database, move its public origin, register API clients, revoke, suspend and unsuspend
+credentials.
 
 Database failures (unreachable server, wrong password, unknown revision) become one
 `DatabaseError` with the driver's reason; the database URL, which may hold a password, is
@@ -19,13 +20,14 @@ from typing import Any
 
 from alembic.util import CommandError
 from flask import Flask
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from badges.clock import Clock, system_clock
 from issuer.auth.clients import create_client
 from issuer.awards.issuance import Issuance
+from issuer.awards.models import CredentialRecord
 from issuer.awards.queries import CredentialFilter, find_credential
 from issuer.awards.revocation import StatusChange, change_status, revoke_matching
 from issuer.figures.services import (
@@ -49,7 +51,8 @@ from issuer.platform.database import (
 )
 from issuer.platform.errors import InvalidInputError, IssuerError, NotFoundError
 from issuer.platform.key_vault import KeyVault
-from issuer.platform.settings import Settings, load_settings, read_secret
+from issuer.platform.settings import Settings, load_settings, parse_origin, read_secret
+from issuer.providers.origin import OriginMove, move_origin
 from issuer.providers.services import find_provider
 
 __all__ = [
@@ -65,6 +68,7 @@ __all__ = [
     "refresh_figure_snapshots",
     "register_client",
     "reporting_database_errors",
+    "set_origin",
     "upgrade",
 ]
 
@@ -166,6 +170,21 @@ def register_client(settings: Settings, *, provider_slug: str | None, name: str,
                 raise InvalidInputError(str(error)) from None
             session.commit()
             return NewClient(record.client_id, secret, provider_slug, record.scope)
+
+
+def set_origin(settings: Settings, origin: str, *, confirmed: bool,
+               clock: Clock = system_clock) -> tuple[OriginMove, int]:
+    """Record `origin` (normalised) as the public origin identifiers are minted under from
+    now on, and commit; returns what moved and how many credentials were issued before.
+
+    Raises SettingsError (not an origin), DatabaseError, UnconfirmedOriginMoveError.
+    """
+    origin = parse_origin(origin, name="ORIGIN")
+    with _engine(settings) as engine, _sessions_at_head(engine) as session:
+        move = move_origin(session, origin, clock=clock, confirmed=confirmed)
+        credentials = session.scalar(select(func.count()).select_from(CredentialRecord)) or 0
+        session.commit()
+    return move, credentials
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ registers one blueprint per feature. Everything the request handlers share lives
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from flask import Flask, request
@@ -27,10 +27,12 @@ from issuer.platform.database import (
     create_database_engine,
     make_session_factory,
     upgrade_database,
+    writing,
 )
 from issuer.platform.key_vault import KeyVault
 from issuer.platform.settings import Settings, SettingsError, load_settings, read_secret
 from issuer.providers.models import SigningKeyRecord
+from issuer.providers.origin import check_origin
 from issuer.seed import seed_demo
 from issuer.web.context import (
     IssuerContext,
@@ -52,17 +54,22 @@ _log = logging.getLogger(__name__)
 
 
 def create_app(config: Settings | Mapping[str, str] | None = None, *,
-               clock: Clock = system_clock, migrate: bool = True) -> Flask:
+               clock: Clock = system_clock, migrate: bool = True,
+               warn: Callable[[str], None] = _log.warning) -> Flask:
     """Build the issuer application.
 
     `config` is a Settings object, or `MICROBADGES_*` values (prefix optional) applied over
-    the environment. Raises SettingsError for an invalid configuration.
+    the environment. `warn` is told, in one line, what the service starts despite (a
+    loopback demo on another origin than its badges name); by default it is logged.
+
+    Raises SettingsError for an invalid configuration (OriginChangedError: the public
+    origin is not the one the stored identifiers were minted under).
     """
     # The shared stylesheet and scripts are the `web` blueprint's (verifier.web).
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
     settings = config if isinstance(config, Settings) else load_settings(
         overrides=config, default_instance_path=Path(app.instance_path))
-    context = _open_context(settings, clock, migrate=migrate)
+    context = _open_context(settings, clock, migrate=migrate, warn=warn)
     set_issuer_context(app, context)
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
@@ -82,9 +89,11 @@ def create_app(config: Settings | Mapping[str, str] | None = None, *,
     return app
 
 
-def _open_context(settings: Settings, clock: Clock, *, migrate: bool) -> IssuerContext:
-    """The database (migrated), the key vault and the award listeners of the app. Raises
-    SettingsError, or the database's error; nothing is left open when it raises."""
+def _open_context(settings: Settings, clock: Clock, *, migrate: bool,
+                  warn: Callable[[str], None]) -> IssuerContext:
+    """The database (migrated), the key vault and the award listeners of the app, after
+    the start-up checks. Raises SettingsError, or the database's error; nothing is left
+    open when it raises."""
     engine = create_database_engine(settings.database_url)
     try:
         if migrate:
@@ -95,6 +104,7 @@ def _open_context(settings: Settings, clock: Clock, *, migrate: bool) -> IssuerC
                                 response_cache=ResponseCache(clock=clock),
                                 award_listeners=(complete_pathways,))
         _check_secret(context)
+        _check_origin(context, warn)
     except BaseException:
         engine.dispose()
         raise
@@ -129,6 +139,17 @@ def _check_secret(context: IssuerContext) -> None:
                 f"MICROBADGES_SECRET_FILE ({context.settings.secret_file}) does not hold the "
                 "secret the stored signing keys were encrypted with; point it at the "
                 "deployment's secret file") from None
+
+
+def _check_origin(context: IssuerContext, warn: Callable[[str], None]) -> None:
+    """Refuse to answer under another origin than the stored identifiers name (which would
+    leave every badge issued before pointing nowhere); a loopback demo only warns.
+    Raises OriginChangedError (a SettingsError)."""
+    with context.sessions() as session:
+        change = check_origin(writing(session), context.settings, clock=context.clock)
+        session.commit()
+    if change is not None:
+        warn(change.warning())
 
 
 def _refuse_unprintable_paths() -> None:

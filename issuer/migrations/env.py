@@ -13,6 +13,7 @@ import issuer.figures.models
 import issuer.frameworks.models
 import issuer.microbadges.models
 import issuer.pathways.models
+import issuer.platform.facts
 import issuer.providers.models  # noqa: F401
 from issuer.platform.records import Base
 

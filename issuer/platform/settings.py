@@ -27,7 +27,9 @@ __all__ = [
     "Settings",
     "SettingsError",
     "default_registry_name",
+    "is_loopback_origin",
     "load_settings",
+    "parse_origin",
     "read_secret",
 ]
 
@@ -140,7 +142,7 @@ def load_settings(
                          or Path.cwd() / "instance").absolute()
     default_db = _default_database_url(instance_path)
     database_url = values.get("DATABASE_URL") or default_db
-    base_url = _base_url(values.get("BASE_URL") or DEFAULT_BASE_URL)
+    base_url = parse_origin(values.get("BASE_URL") or DEFAULT_BASE_URL)
     return Settings(
         base_url=base_url,
         database_url=_database_url(database_url),
@@ -149,7 +151,7 @@ def load_settings(
         # The demo provider's clients are printed at start-up: on by default only for the
         # embedded database on a loopback origin (a laptop), never on a public one.
         demo=_flag("DEMO", values.get("DEMO"),
-                   default=database_url == default_db and _loopback_origin(base_url)),
+                   default=database_url == default_db and is_loopback_origin(base_url)),
         max_body_bytes=_integer("MAX_BODY_BYTES", values.get("MAX_BODY_BYTES"),
                                 default=1024 * 1024, low=1024, high=64 * 1024 * 1024),
         token_lifetime=_integer("TOKEN_LIFETIME", values.get("TOKEN_LIFETIME"),
@@ -218,8 +220,13 @@ def _default_database_url(instance_path: Path) -> str:
     return f"sqlite:///{instance_path / 'microbadges.sqlite3'}"
 
 
-def _base_url(value: str) -> str:
-    name = PREFIX + "BASE_URL"
+def parse_origin(value: str, *, name: str = PREFIX + "BASE_URL") -> str:
+    """The public origin `value` in its normal form (`scheme://host[:port]`, lower-case host).
+
+    Raises:
+        SettingsError: not an origin, or plain http on a host that is not loopback; the
+            message names the value's source, `name`.
+    """
     parts = urlsplit(value.strip())
     try:
         port = parts.port
@@ -238,7 +245,8 @@ def _base_url(value: str) -> str:
     return f"{parts.scheme}://{host}" + (f":{port}" if port is not None else "")
 
 
-def _loopback_origin(base_url: str) -> bool:
+def is_loopback_origin(base_url: str) -> bool:
+    """True when the origin's host is this machine (localhost, 127.0.0.0/8, ::1)."""
     return _is_loopback(urlsplit(base_url).hostname or "")
 
 

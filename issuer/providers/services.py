@@ -30,6 +30,7 @@ from issuer.platform.errors import (
 from issuer.platform.key_vault import KeyVault
 from issuer.providers.identity import issuer_id_for, verification_method_for
 from issuer.providers.models import IdentifierMethod, KeyState, ProviderRecord, SigningKeyRecord
+from issuer.providers.origin import record_origin
 from keys.errors import InvalidDidError
 from keys.key_pair import KeyPair
 from keys.public_key import PublicKey
@@ -104,7 +105,8 @@ def _profile(issuer_id: str, values: dict[str, Any]) -> Profile:
 
 def create_provider(session: Session, data: ProviderInput, *, vault: KeyVault,
                     base_url: str, clock: Clock) -> ProviderRecord:
-    """Create a provider and its first signing key (not committed).
+    """Create a provider and its first signing key (not committed); the first provider
+    records `base_url` as the origin of the service's identifiers.
 
     Raises InvalidInputError (bad slug, profile, registry entry or method for this
     origin), ConflictError (slug taken).
@@ -128,6 +130,7 @@ def create_provider(session: Session, data: ProviderInput, *, vault: KeyVault,
     entry = _registry_entry({"legal_name": data.legal_name, "membership": data.membership})
     if session.scalar(select(ProviderRecord.id).where(ProviderRecord.slug == data.slug)):
         raise ConflictError(f"a provider with slug {data.slug!r} exists already")
+    record_origin(session, base_url, clock=clock)
     now = clock()
     provider = ProviderRecord(slug=data.slug, issuer_id=issuer_id,
                               identifier_method=method.value, created_at=now, updated_at=now,

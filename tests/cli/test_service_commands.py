@@ -15,6 +15,7 @@ from issuer.auth.clients import secret_matches
 from issuer.auth.models import ApiClientRecord
 from issuer.platform.database import create_database_engine, head_revision, make_session_factory
 from issuer.platform.key_vault import KeyVault
+from issuer.providers.origin import MOVE_CONFIRMATION
 from issuer.providers.services import ProviderInput, create_provider
 from tests.issuer.support import TestClock
 
@@ -143,3 +144,58 @@ def test_frameworks_import_export_and_figures(service_environment: str, tmp_path
     assert err == "refreshed 24 figures in " + err.removeprefix("refreshed 24 figures in ")
     assert out.splitlines()[0].split() == ["total", "period", "learners", "credentials"]
     assert "counted: 20" in out  # from the snapshot just stored, with its date
+
+
+def test_db_set_origin(service_environment: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "db", "set-origin", "https://badges.test")
+    assert (code, err.split(" first")[0]) == (2, "error: the database is at revision none, "
+                                                 f"not {head_revision()}: run `microbadges db "
+                                                 "upgrade`")
+    assert _run(capsys, "db", "upgrade")[0] == 0
+    code, out, _ = _run(capsys, "db", "set-origin", "HTTPS://Badges.test/")
+    assert code == 0
+    assert out.split(": ", 1)[1] == ("origin https://badges.test recorded\n"
+                                     "Start the service with "
+                                     "MICROBADGES_BASE_URL=https://badges.test.\n")
+    code, out, _ = _run(capsys, "db", "set-origin", "https://badges.test")
+    assert (code, out.split(": ", 1)[1]) == (0, "origin https://badges.test (recorded already)\n")
+
+    engine = create_database_engine(service_environment)
+    try:
+        with make_session_factory(engine)() as session:
+            create_provider(session, ProviderInput(slug="acme", name="Acme Academy"),
+                            vault=KeyVault("k" * 32), base_url="https://badges.test",
+                            clock=TestClock())
+            session.commit()
+    finally:
+        engine.dispose()
+    code, out, err = _run(capsys, "db", "set-origin", "https://moved.test")
+    assert (code, out) == (2, "")
+    assert err == ("error: the identifiers of this database's 1 provider, and every credential "
+                   "issued so far, name https://badges.test: after the move they keep "
+                   "verifying only while https://badges.test keeps serving them. Repeat with "
+                   "--break-issued-credentials to move anyway\n")
+    # The option the message names (issuer.providers.origin) is the command's.
+    code, out, _ = _run(capsys, "db", "set-origin", "https://moved.test", MOVE_CONFIRMATION)
+    assert code == 0
+    assert out.split(": ", 1)[1].splitlines() == [
+        "origin moved from https://badges.test to https://moved.test",
+        "The 0 credentials issued so far, and the did:web and https issuer ids of the 1 "
+        "provider created before, name https://badges.test: they verify only while "
+        "https://badges.test keeps serving them.",
+        "Start the service with MICROBADGES_BASE_URL=https://moved.test."]
+
+
+@pytest.mark.usefixtures("clean_environment")
+@pytest.mark.parametrize(("origin", "message"), [
+    ("badges.example.org", "error: ORIGIN must be an https origin such as "
+                           "https://badges.example.org, got 'badges.example.org'\n"),
+    ("http://badges.example.org", "error: ORIGIN must use https except on a loopback host, "
+                                  "got 'http://badges.example.org'\n"),
+    ("https://badges.example.org/issuers", "error: ORIGIN must be an origin only (scheme, "
+                                           "host, port), got "
+                                           "'https://badges.example.org/issuers'\n"),
+])
+def test_db_set_origin_refuses_what_is_not_an_origin(
+        capsys: pytest.CaptureFixture[str], origin: str, message: str) -> None:
+    assert _run(capsys, "db", "set-origin", origin) == (2, "", message)

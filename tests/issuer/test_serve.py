@@ -9,6 +9,7 @@ import ipaddress
 import json
 import os
 import re
+import shlex
 import shutil
 import socket
 import ssl
@@ -28,9 +29,19 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from flask import Flask
+from sqlalchemy import select
 
 from cli.main import main
+from issuer.admin import load_service_settings
+from issuer.app import create_app
 from issuer.auth.clients import PROVIDER_SCOPES
+from issuer.awards.issuing import AwardInput, Learner, award_credentials
+from issuer.microbadges.models import AchievementRecord
+from issuer.providers.services import find_provider
+from issuer.seed import DEMO_SLUG
+from issuer.server import ServerOptions
+from issuer.web.context import issuer_context_of
 from tests.conftest import REPO
 
 STARTUP_DEADLINE_S: Final = 120  # a generous bound for a slow machine, not a measurement
@@ -179,12 +190,19 @@ def test_a_restart_prints_the_same_demo_secret_and_seeds_nothing_twice(tmp_path:
     second.mkdir()
     with serving(first) as server:
         secret = server.client_secret(PROVIDER_CLIENT)
+        before = server.origin
     shutil.move(first / "instance", second / "instance")
     with serving(second) as server:
         assert server.client_secret(PROVIDER_CLIENT) == secret
         server.token(PROVIDER_CLIENT, secret)
         status, _ = server.get("/issuers/demo-academy")
         assert status == 200
+    # Another port is another origin: a loopback demo starts, and says what that breaks.
+    warnings = [line for line in server.stderr.read_text("utf-8").splitlines()
+                if line.startswith("warning: ")]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"warning: this demo's badges were issued under {before}, "
+                                  f"but the public origin is now {server.origin}: ")
 
 
 def test_the_readme_api_calls_work_against_a_served_instance(tmp_path: Path) -> None:
@@ -313,3 +331,98 @@ def test_serve_reports_an_unreachable_database(clean_environment: Path,
     assert error.startswith("error: cannot use the database: ")
     assert "hunter2" not in error
     assert error.count("\n") == 1
+
+
+def _issue_a_credential_under(origin: str) -> None:
+    """What a service left behind before it moved: the configured database, migrated, with
+    the demo provider and one credential, all minted under `origin`."""
+    app = create_app(load_service_settings({"BASE_URL": origin, "DEMO": "true"}))
+    context = issuer_context_of(app)
+    try:
+        with context.sessions() as session:
+            provider = find_provider(session, DEMO_SLUG)
+            achievement = session.scalars(select(AchievementRecord.public_id).where(
+                AchievementRecord.provider_id == provider.id)).first()
+            assert achievement is not None
+            award_credentials(session, provider, [AwardInput(
+                achievement_id=achievement, learner=Learner(email="ada@example.org"))],
+                context.issuance())
+    finally:
+        context.engine.dispose()
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """`serve` stops where gunicorn would start serving; the list holds the public origin
+    of each app it would have served."""
+    origins: list[str] = []
+
+    def run_server(app: Flask, options: ServerOptions) -> None:
+        context = issuer_context_of(app)
+        context.engine.dispose()
+        origins.append(context.base_url)
+
+    monkeypatch.setattr("issuer.server.run_server", run_server)
+    return origins
+
+
+def test_serve_on_another_port_with_existing_credentials_refuses_to_start(
+        clean_environment: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], empty_database_url: str,
+        started: list[str]) -> None:
+    monkeypatch.setenv("MICROBADGES_DATABASE_URL", empty_database_url)  # no demo: a deployment
+    before = f"http://127.0.0.1:{_free_port()}"
+    _issue_a_credential_under(before)
+    port = _free_port()
+    assert main(["serve", "--port", str(port)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"error: the public origin is http://127.0.0.1:{port}, but this database's identifiers "
+        f"were minted under {before}: every badge issued before would stop verifying. Keep the "
+        f"old origin (MICROBADGES_BASE_URL={before}, or serve at that address), or move on "
+        f"purpose with `microbadges db set-origin http://127.0.0.1:{port} "
+        "--break-issued-credentials`\n")
+    assert started == []
+
+
+def test_both_ways_out_of_the_refusal_start_the_service(
+        clean_environment: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], empty_database_url: str,
+        started: list[str]) -> None:
+    monkeypatch.setenv("MICROBADGES_DATABASE_URL", empty_database_url)
+    before = f"http://127.0.0.1:{_free_port()}"
+    _issue_a_credential_under(before)
+    port = _free_port()
+    assert main(["serve", "--port", str(port)]) == 2
+    command = capsys.readouterr().err.split("`")[1]
+
+    # Keep the old origin: the identifiers name it, whatever address is served.
+    monkeypatch.setenv("MICROBADGES_BASE_URL", before)
+    assert main(["serve", "--port", str(port)]) == 0
+    assert capsys.readouterr().err == ""
+    # Or move on purpose, with the command the message gives.
+    monkeypatch.delenv("MICROBADGES_BASE_URL")
+    assert main(shlex.split(command)[1:]) == 0
+    assert "origin moved from" in capsys.readouterr().out
+    assert main(["serve", "--port", str(port)]) == 0
+    assert capsys.readouterr().err == ""
+    assert started == [before, f"http://127.0.0.1:{port}"]
+
+
+def test_a_loopback_demo_on_another_port_warns_and_starts(
+        clean_environment: Path, capsys: pytest.CaptureFixture[str],
+        started: list[str]) -> None:
+    before = f"http://127.0.0.1:{_free_port()}"
+    _issue_a_credential_under(before)  # the embedded database, a laptop's demo
+    port = _free_port()
+    assert main(["serve", "--port", str(port)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f"warning: this demo's badges were issued under {before}, but the public origin is now "
+        f"http://127.0.0.1:{port}: their issuer, achievement and status list URLs point at "
+        f"{before}, so they fail verification until it is served again; serve at {before} to "
+        f"keep them, or move for good with `microbadges db set-origin http://127.0.0.1:{port} "
+        "--break-issued-credentials`\n")
+    assert "Stop with Ctrl-C." in captured.out
+    assert started == [f"http://127.0.0.1:{port}"]
