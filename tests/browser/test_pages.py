@@ -10,6 +10,7 @@ import base64
 import io
 import json
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
 from badges.baking import bake, read_baked
+from badges.data_integrity import add_proof
+from keys.key_pair import KeyPair
 from tests.browser.conftest import LiveService
 from tests.issuer.api_setup import Tenant, create_achievement, create_tenant, operator_token
 
@@ -257,5 +260,77 @@ def test_small_screens(browser: webdriver.Chrome, live: LiveService, tenant: Ten
         assert _verdict(browser) == "Verified"
         assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
         _shot(browser, artefacts, "verify-report-phone")
+    finally:
+        browser.set_window_size(1280, 1100)
+
+
+def _resigned(stored: str, **issuer: str) -> str:
+    """The credential re-signed by a fresh did:key that calls itself `issuer` (no status)."""
+    key = KeyPair.generate()
+    credential = json.loads(stored)
+    del credential["proof"], credential["credentialStatus"]
+    credential["issuer"] = {**credential["issuer"], "id": key.did_key, **issuer}
+    method = f"{key.did_key}#{key.public_key_multibase}"
+    return json.dumps(add_proof(credential, key, verification_method=method,
+                                created=datetime.now(UTC)))
+
+
+def _verify_pasted(driver: webdriver.Chrome, live: LiveService, text: str,
+                   email: str = "") -> None:
+    driver.get(live.origin + "/verify")
+    driver.execute_cdp_cmd("Runtime.evaluate", {
+        "expression": f"document.getElementById('credential').value = {json.dumps(text)}"})
+    if email:
+        driver.find_element(By.ID, "email").send_keys(email)
+    driver.find_element(By.ID, "verify-button").click()
+
+
+def _colour(driver: webdriver.Chrome) -> str:
+    """The verdict's colour class, and that its border is drawn in that colour."""
+    verdict = _element(driver, "verdict")
+    colour = next(name for name in ("green", "amber", "red")
+                  if f"verdict-{name}" in (verdict.get_attribute("class") or ""))
+    drawn = verdict.value_of_css_property("border-left-color")
+    assert drawn == {"green": "rgba(20, 108, 46, 1)", "amber": "rgba(122, 75, 0, 1)",
+                     "red": "rgba(164, 22, 26, 1)"}[colour], drawn
+    return colour
+
+
+def test_three_colours_and_the_learner_first(browser: webdriver.Chrome, live: LiveService,
+                                             tenant: Tenant, artefacts: Path) -> None:
+    view = _award(live, tenant)
+    stored = live.client().get(view["documentUrl"].removeprefix(live.origin),
+                               headers=tenant.headers).get_data(as_text=True)
+    browser.get(view["pageUrl"])
+    assert (_verdict(browser), _colour(browser)) == ("Verified", "green")
+    assert "Confirmed by" in browser.find_element(By.ID, "issuer").text
+
+    _verify_pasted(browser, live, stored)
+    assert (_verdict(browser), _colour(browser)) == ("Verified", "green")
+    _shot(browser, artefacts, "verify-green")
+
+    # A badge of an issuer nobody vouches for: authentic, but who issued it is unconfirmed.
+    _verify_pasted(browser, live, _resigned(stored, name="Unknown Training Ltd",
+                                            url="https://unknown.example"))
+    assert (_verdict(browser), _colour(browser)) == ("Authentic, issuer not confirmed",
+                                                     "amber")
+    assert "As stated in the credential" in browser.find_element(By.ID, "issuer").text
+    _shot(browser, artefacts, "verify-amber")
+
+    # The genuine provider's name and address, re-signed by someone else: a forgery.
+    _verify_pasted(browser, live, _resigned(stored))
+    assert (_verdict(browser), _colour(browser)) == ("Not verified: impersonation", "red")
+    assert _failed_checks(browser) == ["registry"]
+    _shot(browser, artefacts, "verify-red-impersonation")
+
+    # The genuine badge, but not the learner the employer asked about: said first.
+    _verify_pasted(browser, live, stored, email="someone.else@example.org")
+    assert (_verdict(browser), _colour(browser)) == ("Not awarded to this person", "red")
+    _shot(browser, artefacts, "verify-red-not-the-learner")
+    browser.set_window_size(390, 900)
+    try:
+        browser.get(view["pageUrl"])
+        assert _colour(browser) == "green"
+        _shot(browser, artefacts, "badge-page-phone-green")
     finally:
         browser.set_window_size(1280, 1100)
