@@ -47,14 +47,8 @@ from issuer.providers.models import ProviderRecord
 from issuer.web.context import db_session, issuer_context
 from issuer.web.problems import ApiProblem
 from issuer.web.verification import verifier_options
-from verifier.summary import (
-    STATUS_WORDS,
-    check_help,
-    check_label,
-    endorsements,
-    summarize,
-    verdict,
-)
+from verifier.summary import endorsements, summarize
+from verifier.verdict import STATUS_WORDS, check_help, check_label, verdict
 from verifier.verify import verify_credential
 from verifier.web import preferred
 

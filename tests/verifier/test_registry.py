@@ -24,7 +24,7 @@ from verifier.registry import (
     read_registry,
 )
 from verifier.report import CheckId
-from verifier.summary import Colour, VerdictState, verdict
+from verifier.verdict import Colour, VerdictState, verdict
 from verifier.verify import VerifierOptions, verify_credential
 
 GENUINE = sample_key()

@@ -12,15 +12,8 @@ from hypothesis import strategies as st
 from tests.conftest import FIXTURES, load_json
 from tests.verifier.conftest import offline
 from tests.verifier.test_endorsements import ENDORSER, endorsed, endorsement, proof
-from verifier.summary import (
-    BadgeSummary,
-    Endorsement,
-    NameSource,
-    VerdictState,
-    endorsements,
-    summarize,
-    verdict,
-)
+from verifier.summary import BadgeSummary, Endorsement, NameSource, endorsements, summarize
+from verifier.verdict import VerdictState, verdict
 from verifier.verify import verify_credential
 
 LIST_URL = ("https://raw.githubusercontent.com/1EdTech/digital-credentials-public-validator/"

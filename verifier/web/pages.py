@@ -11,15 +11,8 @@ from flask import Blueprint, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from badges.json_document import MAX_DOCUMENT_BYTES
-from verifier.summary import (
-    STATUS_WORDS,
-    check_help,
-    check_label,
-    endorsements,
-    recipient_matches,
-    summarize,
-    verdict,
-)
+from verifier.summary import endorsements, recipient_matches, summarize
+from verifier.verdict import STATUS_WORDS, check_help, check_label, verdict
 from verifier.verify import VerifierOptions, verify_credential
 from verifier.web.submission import (
     MAX_FORM_BYTES,
