@@ -256,6 +256,7 @@ class NameSource(StrEnum):
     """Where a name shown for a party comes from, said beside it."""
 
     ENDORSEMENT = "as stated in the endorsement"
+    REGISTRY = "confirmed by"
 
 
 _ENDORSED: Final = {EndorsementPlace.CREDENTIAL: "this credential",
@@ -267,7 +268,8 @@ _ENDORSED: Final = {EndorsementPlace.CREDENTIAL: "this credential",
 @dataclass(frozen=True, slots=True)
 class Endorsement:
     """A verified endorsement, for people: who endorses what, in their words. The endorser's
-    name is the one the endorsement states (`name_source`); nothing else confirms it."""
+    name is a registry's (`confirmed_by` names it) when one vouches for the endorser, else
+    the one the endorsement states (`name_source`)."""
 
     endorser_name: str | None
     endorser_id: str
@@ -275,6 +277,7 @@ class Endorsement:
     name_source: NameSource
     endorses: str
     comment: str | None
+    confirmed_by: str | None = None
 
 
 def endorsements(report: VerificationReport) -> tuple[Endorsement, ...]:
@@ -287,13 +290,16 @@ def endorsements(report: VerificationReport) -> tuple[Endorsement, ...]:
         if result.endorses is None or credential is None or endorser is None:
             continue
         issuer = _mapping(credential.get("issuer"))
+        registered = result.report.registered_issuer
         shown.append(Endorsement(
-            endorser_name=_text(issuer.get("name")),
+            endorser_name=registered.name if registered else _text(issuer.get("name")),
             endorser_id=endorser,
-            endorser_url=safe_link(issuer.get("url")) or safe_link(endorser),
-            name_source=NameSource.ENDORSEMENT,
+            endorser_url=(safe_link(registered.url) if registered else None)
+            or safe_link(issuer.get("url")) or safe_link(endorser),
+            name_source=NameSource.REGISTRY if registered else NameSource.ENDORSEMENT,
             endorses=_ENDORSED[result.endorses],
-            comment=_text(_subject(credential).get("endorsementComment"))))
+            comment=_text(_subject(credential).get("endorsementComment")),
+            confirmed_by=registered.registry if registered else None))
     return tuple(shown)
 
 

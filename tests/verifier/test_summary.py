@@ -3,6 +3,7 @@ asserted exactly; the verdict of each kind of report; and no input makes it rais
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from tests.conftest import FIXTURES, load_json
 from tests.verifier.conftest import offline
 from tests.verifier.test_endorsements import ENDORSER, endorsed, endorsement, proof
+from verifier.registry import read_registry
 from verifier.summary import BadgeSummary, Endorsement, NameSource, endorsements, summarize
 from verifier.verdict import VerdictState, verdict
 from verifier.verify import verify_credential
@@ -108,6 +110,20 @@ def test_only_verified_endorsements_are_shown() -> None:
         endorser_url="https://asa.example", name_source=NameSource.ENDORSEMENT,
         endorses="the achievement", comment="Aligned with the DRIVES framework."),)
     assert NameSource.ENDORSEMENT.value == "as stated in the endorsement"
+
+
+def test_a_registered_endorser_is_named_by_its_registry() -> None:
+    registry = read_registry({"meta": {"name": "ASA partner registry"}, "registry": {
+        ENDORSER.did_key: {"name": "Automotive Skills Alliance AISBL",
+                           "url": "https://www.automotive-skills-alliance.eu"}}},
+        source="registry.json")
+    report = verify_credential(endorsed(endorsement()), dataclasses.replace(
+        offline(), registries=(lambda: registry,)))
+    assert endorsements(report) == (Endorsement(
+        endorser_name="Automotive Skills Alliance AISBL", endorser_id=ENDORSER.did_key,
+        endorser_url="https://www.automotive-skills-alliance.eu",
+        name_source=NameSource.REGISTRY, endorses="the achievement",
+        comment="Aligned with the DRIVES framework.", confirmed_by="ASA partner registry"),)
 
 
 def test_a_report_without_endorsements_shows_none() -> None:
