@@ -12,6 +12,7 @@ import os
 import sys
 from typing import Final
 
+from badges.json_document import parse_json_object
 from cli.console import (
     EXIT_OK,
     UsageError,
@@ -87,7 +88,7 @@ def _handle_generate(args: argparse.Namespace) -> int:
 @reporting_errors
 def _handle_import(args: argparse.Namespace) -> int:
     passphrase = passphrase_from_env(args.passphrase_env)
-    key_pair = load_private_key(read_input(args.source, _MAX_INPUT_BYTES), passphrase)
+    key_pair = load_private_key(_read_key_file(args.source), passphrase)
     _write_private_key(key_pair, args.format, passphrase, args.out)
     _print_public_summary(key_pair.public_key)
     return EXIT_OK
@@ -95,7 +96,7 @@ def _handle_import(args: argparse.Namespace) -> int:
 
 @reporting_errors
 def _handle_show(args: argparse.Namespace) -> int:
-    public_key = _read_any_public_key(read_input(args.keyfile, _MAX_INPUT_BYTES),
+    public_key = _read_any_public_key(_read_key_file(args.keyfile),
                                       passphrase_from_env(args.passphrase_env))
     info = _public_info(public_key)
     if args.json:
@@ -105,6 +106,20 @@ def _handle_show(args: argparse.Namespace) -> int:
             text = json.dumps(value, sort_keys=True) if isinstance(value, dict) else value
             print(f"{name}: {text}")
     return EXIT_OK
+
+
+def _read_key_file(source: str) -> bytes:
+    """The bytes of a key file; a JWK (JSON) is read first with the one strict JSON reader,
+    so that a 100,000-digit integer or 50,000-deep nesting is an error line, not a
+    traceback.
+
+    Raises UsageError (unreadable, too large), JsonDocumentError (not one JSON object).
+    """
+    data = read_input(source, _MAX_INPUT_BYTES)
+    text = data.strip().removeprefix(b"\xef\xbb\xbf").lstrip()  # as the key readers see it
+    if text.startswith(b"{"):
+        parse_json_object(text, max_bytes=_MAX_INPUT_BYTES)
+    return data
 
 
 def _read_any_public_key(data: bytes, passphrase: str | None) -> PublicKey:

@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from badges.clock import Clock, system_clock
+from badges.json_document import JsonDocumentError, parse_json_object
 from issuer.auth.clients import create_client
 from issuer.awards.issuance import Issuance
 from issuer.awards.models import CredentialRecord
@@ -259,13 +260,12 @@ def import_framework_file(settings: Settings, text: str, *, csv_format: bool,
 
 
 def _json_document(text: str) -> object:
+    """The framework file's JSON object, read with the one strict JSON reader.
+    Raises InvalidInputError."""
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InvalidInputError(f"the file is not JSON: {error.msg} at line {error.lineno}"
-                                ) from None
-    except RecursionError:
-        raise InvalidInputError("the file nests JSON too deeply") from None
+        return parse_json_object(text, max_bytes=len(text))  # the caller bounds the size
+    except JsonDocumentError as error:
+        raise InvalidInputError(f"the file is not a JSON object: {error}") from None
 
 
 def export_framework(settings: Settings, slug: str, version: str, *, csv_format: bool) -> str:

@@ -11,9 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, current_app, redirect, request
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
+from werkzeug.wrappers import Response as BaseResponse
 
 from badges.clock import Clock, system_clock
 from issuer.api import api
@@ -38,6 +42,7 @@ from issuer.web.context import (
     IssuerContext,
     close_session,
     db_session,
+    issuer_context,
     issuer_context_of,
     set_issuer_context,
 )
@@ -79,6 +84,7 @@ def create_app(config: Settings | Mapping[str, str] | None = None, *,
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.teardown_appcontext(close_session)
     app.before_request(_refuse_unprintable_paths)
+    app.before_request(_redirect_within_the_origin)
     install_problem_handlers(app)
     init_oauth(app, db_session, clock, settings.token_lifetime)
     _register_blueprints(app)
@@ -150,6 +156,27 @@ def _check_origin(context: IssuerContext, warn: Callable[[str], None]) -> None:
         session.commit()
     if change is not None:
         warn(change.warning())
+
+
+def _redirect_within_the_origin() -> BaseResponse | None:
+    """Werkzeug's routing redirects (merged slashes: `//issuers//x`, a missing trailing
+    slash) name the host of the request's Host header, which would make a cache-poisoning
+    and open-redirect primitive; the service's redirects name its public origin only.
+    Raises ApiProblem 404 when the path routes nowhere under the public origin."""
+    routing = request.routing_exception
+    if not isinstance(routing, RequestRedirect):
+        return None
+    origin = urlsplit(issuer_context().base_url)
+    adapter = current_app.url_map.bind(
+        origin.netloc, url_scheme=origin.scheme, path_info=request.path,
+        query_args=request.query_string.decode("latin-1"), default_method=request.method)
+    try:
+        adapter.match()
+    except RequestRedirect as canonical:
+        return redirect(canonical.new_url, canonical.code)
+    except HTTPException:
+        pass  # 404 or 405 under the public origin: nothing to redirect to
+    raise ApiProblem("not_found", "no resource has this path")
 
 
 def _refuse_unprintable_paths() -> None:

@@ -9,11 +9,13 @@ inherits a connection another process uses.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
+from urllib.parse import quote, unquote, unquote_plus
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
@@ -25,10 +27,15 @@ from issuer.platform.errors import IssuerError
 from issuer.web.context import issuer_context
 
 __all__ = ["ServerError", "ServerOptions", "check_server_options", "database_label",
-           "run_server", "served_origin"]
+           "redact_query", "redact_target", "run_server", "served_origin"]
 
 _THREADS_PER_WORKER: Final = 4
 _GRACEFUL_TIMEOUT_S: Final = 10
+# Query parameters whose value is a credential: refused by the service, never logged.
+_SECRET_PARAMETER: Final = re.compile(
+    r"secret|token|password|passwd|assertion|api[_-]?key|authorization|code", re.IGNORECASE)
+# What a re-encoded path keeps as it is (RFC 3986 pchar and "/", section 3.3).
+_PATH_SAFE: Final = "/:@!$&'()*+,;=-._~"
 
 
 class ServerError(IssuerError):
@@ -134,16 +141,45 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return self._app
 
 
+def redact_target(target: str) -> str:
+    """A request target or URL fit for the access log: the tokens of badge page and
+    management links, found in the percent-decoded path as the router sees it (so that
+    `/%62adges/<token>` is caught), and the values of secret-looking query parameters
+    (`client_secret`, `access_token`, …) replaced by `…`. What has nothing to hide stays
+    byte for byte as it was sent."""
+    path, mark, query = target.partition("?")
+    decoded = unquote(path, errors="replace")
+    redacted = redact_links(decoded)
+    if redacted != decoded:
+        path = quote(redacted, safe=_PATH_SAFE).replace(quote("…"), "…")
+    return path + mark + redact_query(query)
+
+
+def redact_query(query: str) -> str:
+    """A query string with the value of every secret-looking parameter replaced by `…`."""
+    def redact(field: str) -> str:
+        name, equals, _ = field.partition("=")
+        if equals and _SECRET_PARAMETER.search(unquote_plus(name, errors="replace")):
+            return f"{name}=…"
+        return field
+    return "&".join(redact(field) for field in query.split("&"))
+
+
 class _RedactingLogger(Logger):  # type: ignore[misc]
-    """gunicorn's logger, with the tokens of badge page and management links left out of
-    the access log (they are the links' secrets)."""
+    """gunicorn's logger, with the secrets of capability links and of query strings left
+    out of the access log (see `redact_target`)."""
 
     def atoms(self, resp: object, req: object, environ: dict[str, object],
               request_time: object) -> dict[str, object]:
         atoms: dict[str, object] = super().atoms(resp, req, environ, request_time)
-        for key in ("r", "U", "f"):  # request line, path, Referer
+        for key in ("r", "f"):  # request line, Referer
             if isinstance(atoms.get(key), str):
-                atoms[key] = redact_links(str(atoms[key]))
+                atoms[key] = " ".join(redact_target(part)
+                                      for part in str(atoms[key]).split(" "))
+        if isinstance(atoms.get("U"), str):  # the path, decoded already
+            atoms["U"] = redact_links(str(atoms["U"]))
+        if isinstance(atoms.get("q"), str):
+            atoms["q"] = redact_query(str(atoms["q"]))
         return atoms
 
 

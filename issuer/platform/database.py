@@ -8,6 +8,8 @@ Migrations live in `issuer/migrations` and are applied by `microbadges db upgrad
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any, Final
 
@@ -20,6 +22,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
+    "PRIVATE_FILE_MODE",
+    "PRIVATE_FOLDER_MODE",
     "create_database_engine",
     "current_revision",
     "head_revision",
@@ -30,14 +34,22 @@ __all__ = [
 
 MIGRATIONS: Final = Path(__file__).parent.parent / "migrations"
 _SQLITE_BUSY_TIMEOUT_S: Final = 30
+# The database holds learners' e-mail addresses and every badge page's capability token.
+PRIVATE_FOLDER_MODE: Final = 0o700
+PRIVATE_FILE_MODE: Final = 0o600
 
 
 def create_database_engine(url: str, **options: Any) -> Engine:
-    """An Engine for `url`; for SQLite the file's folder is created and pragmas are set."""
+    """An Engine for `url`; for SQLite the file's folder is created (0700), the file is
+    made readable by its owner only (0600, and so are its -wal and -shm files, which SQLite
+    creates with the file's mode) and pragmas are set.
+
+    Raises OSError when the SQLite file's folder or the file cannot be created.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _make_private_sqlite_file(Path(parsed.database))
         engine = create_engine(
             url, connect_args={"timeout": _SQLITE_BUSY_TIMEOUT_S}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -46,6 +58,21 @@ def create_database_engine(url: str, **options: Any) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, **options)
+
+
+def _make_private_sqlite_file(path: Path) -> None:
+    """Create the folder (0700) and the empty file (0600) of a SQLite database, or take
+    the group's and others' permissions away from an existing file and its -wal and -shm
+    (an earlier version left them 0644)."""
+    path.parent.mkdir(mode=PRIVATE_FOLDER_MODE, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            mode = stat.S_IMODE(file.stat().st_mode)
+            if mode & 0o077:
+                file.chmod(mode & 0o700)
+        except OSError:
+            pass  # gone, or another user's file: nothing this process may change
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

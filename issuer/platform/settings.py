@@ -189,7 +189,8 @@ def default_registry_name(base_url: str) -> str:
 
 
 def read_secret(path: Path) -> str:
-    """Return the key-encryption secret stored at `path`, creating it (0600) when missing.
+    """Return the key-encryption secret stored at `path`, creating it (0600, its folder
+    0700) when missing.
 
     Raises:
         SettingsError: the file cannot be read or written, or is not a secret we wrote.
@@ -199,7 +200,7 @@ def read_secret(path: Path) -> str:
     except FileNotFoundError:
         text = secrets.token_hex(_SECRET_BYTES)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:  # another process created it first: read theirs
             return read_secret(path)

@@ -199,3 +199,18 @@ def test_db_set_origin(service_environment: str, capsys: pytest.CaptureFixture[s
 def test_db_set_origin_refuses_what_is_not_an_origin(
         capsys: pytest.CaptureFixture[str], origin: str, message: str) -> None:
     assert _run(capsys, "db", "set-origin", origin) == (2, "", message)
+
+
+@pytest.mark.parametrize("content", [
+    '{"slug": ' + "9" * 100_000 + "}",
+    '{"slug": ' + "[" * 50_000 + "]" * 50_000 + "}",
+], ids=["huge integer", "deep nesting"])
+def test_frameworks_import_of_hostile_json_is_one_error_line(
+        clean_environment: None, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        content: str) -> None:
+    hostile = tmp_path / "framework.json"
+    hostile.write_text(content, encoding="utf-8")
+    code, out, err = _run(capsys, "frameworks", "import", str(hostile))
+    assert (code, out) == (2, "")
+    assert err.startswith("error: the file is not a JSON object: ")
+    assert err.count("\n") == 1

@@ -171,6 +171,10 @@ def test_serve_prints_the_urls_and_a_working_demo_client(tmp_path: Path) -> None
         page_token, manage_token = "P" * 27, "M" * 43
         status, _ = server.get(f"/badges/{page_token}/manage/{manage_token}")
         assert status == 404
+        status, _ = server.get(f"/%62adges/{page_token}/%6danage/{manage_token}")
+        assert status == 404
+        status, _ = server.get(f"/api/v1/provider?access_token={manage_token}")
+        assert status == 401
 
     # The secrets were printed once, in the start-up banner, and nowhere else.
     output = server.stdout.read_text("utf-8")
@@ -179,7 +183,8 @@ def test_serve_prints_the_urls_and_a_working_demo_client(tmp_path: Path) -> None
     assert secret not in errors
     assert '"GET /api/v1/provider HTTP/1.1" 200' in output  # the access log is on stdout
     # Capability links leave their secrets out of the log.
-    assert '"GET /badges/…/manage/… HTTP/1.1" 404' in output
+    assert output.count('"GET /badges/…/manage/… HTTP/1.1" 404') == 2
+    assert '"GET /api/v1/provider?access_token=… HTTP/1.1" 401' in output
     assert page_token not in output
     assert manage_token not in output
 
@@ -426,3 +431,45 @@ def test_a_loopback_demo_on_another_port_warns_and_starts(
         "--break-issued-credentials`\n")
     assert "Stop with Ctrl-C." in captured.out
     assert started == [f"http://127.0.0.1:{port}"]
+
+
+PAGE, SECRET = "P" * 27, "M" * 43
+
+
+@pytest.mark.parametrize(("raw_uri", "logged"), [
+    (f"/badges/{PAGE}", "/badges/…"),
+    (f"/%62adges/{PAGE}", "/badges/…"),  # routed: Werkzeug decodes the path
+    (f"/badges/{PAGE}/%6danage/{SECRET}", "/badges/…/manage/…"),
+    (f"/badges%2F{PAGE}", "/badges/…"),
+    (f"http://b.example/%62adges/{PAGE}", "http://b.example/badges/…"),
+    (f"/api/v1/provider?client_secret={SECRET}", "/api/v1/provider?client_secret=…"),
+    (f"/oauth/token?client_id=x&%63lient_secret={SECRET}&b=1",
+     "/oauth/token?client_id=x&%63lient_secret=…&b=1"),
+    (f"/api/v1/provider?access_token={SECRET}&token={SECRET}",
+     "/api/v1/provider?access_token=…&token=…"),
+    ("/issuers/caf%C3%A9?page=2&q=a%20b", "/issuers/caf%C3%A9?page=2&q=a%20b"),  # as sent
+])
+def test_the_access_log_leaves_out_capability_tokens_and_secret_parameters(
+        tmp_path: Path, raw_uri: str, logged: str) -> None:
+    from gunicorn.config import Config  # type: ignore[import-untyped]
+
+    from issuer.server import _RedactingLogger
+
+    config = Config()
+    config.set("accesslog", str(tmp_path / "access.log"))
+    logger = _RedactingLogger(config)
+    path, _, query = raw_uri.partition("?")
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": raw_uri, "SERVER_PROTOCOL": "HTTP/1.1",
+               "PATH_INFO": path, "QUERY_STRING": query,
+               "HTTP_REFERER": f"https://b.example{raw_uri}"}
+    response = type("Response", (), {"status": "404 NOT FOUND", "headers": [], "sent": 0})()
+    request = type("Request", (), {"headers": []})()
+    try:
+        logger.access(response, request, environ, dt.timedelta(0))
+    finally:
+        for handler in logger.access_log.handlers:
+            handler.close()
+    line = (tmp_path / "access.log").read_text("utf-8")
+    assert f'"GET {logged} HTTP/1.1" 404 0 "https://b.example' in line
+    assert SECRET not in line
+    assert PAGE not in line

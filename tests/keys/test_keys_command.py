@@ -260,3 +260,25 @@ def test_show_encrypted_without_passphrase(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == "error: the private key is encrypted: a passphrase is required\n"
+
+
+# -- hostile JSON --------------------------------------------------------------------------
+
+
+HOSTILE_JSON = {
+    "huge integer": b'{"kty": "OKP", "crv": "Ed25519", "x": ' + b"9" * 100_000 + b"}",
+    "deep nesting": b'{"kty": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
+}
+
+
+@pytest.mark.parametrize("command", [("import",), ("show",), ("show", "--json")])
+@pytest.mark.parametrize("content", HOSTILE_JSON.values(), ids=HOSTILE_JSON.keys())
+def test_hostile_json_is_one_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        command: tuple[str, ...], content: bytes) -> None:
+    source = tmp_path / "key.jwk"
+    source.write_bytes(content)
+    assert run("keys", *command, str(source)) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("error: ")
+    assert captured.err.count("\n") == 1
