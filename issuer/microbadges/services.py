@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any, Final, NoReturn
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badges.clock import Clock
@@ -49,6 +49,7 @@ __all__ = [
     "achievement_document",
     "achievement_model",
     "achievement_url",
+    "count_micro_credentials",
     "create_achievement",
     "find_achievement",
     "grade_id",
@@ -274,6 +275,16 @@ def _skills(session: Session, skills: Sequence[SkillInput]) -> list[AchievementS
         found.append(AchievementSkillRecord(competence=competence, competence_id=competence.id,
                                             level=skill.level))
     return found
+
+
+def count_micro_credentials(session: Session, provider: ProviderRecord) -> int:
+    """How many of the provider's microbadges are MicroCredentials (each needs the
+    provider's country in every credential)."""
+    return session.scalar(
+        select(func.count()).select_from(AchievementRecord)
+        .where(AchievementRecord.provider_id == provider.id,
+               AchievementRecord.achievement_type == AchievementType.MICRO_CREDENTIAL.value)
+    ) or 0
 
 
 def _validate(base_url: str, provider: ProviderRecord, record: AchievementRecord) -> None:
