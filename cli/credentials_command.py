@@ -11,12 +11,19 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import re
 import sys
 from datetime import UTC, date, datetime
+from typing import Final
 
 from cli.console import EXIT_OK, EXIT_USAGE, reporting_errors
 
 __all__ = ["register"]
+
+
+_CREDENTIAL_ID: Final = re.compile(
+    r"(?:urn:uuid:)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})",
+    re.IGNORECASE)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,7 +36,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                          ("suspend", "suspend credentials issued with a suspension entry"),
                          ("unsuspend", "lift a suspension")):
         command = actions.add_parser(action, help=text)
-        command.add_argument("credential_ids", nargs="+", metavar="ID",
+        command.add_argument("credential_ids", nargs="+", metavar="ID", type=_credential_id,
                              help="credential id (urn:uuid:… or the uuid)")
         _common(command, reason_required=action == "revoke")
         command.set_defaults(handler=_handle_change, action=action)
@@ -41,7 +48,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     bulk.add_argument("--issued-after", type=_timestamp, metavar="DATE|DATETIME",
                       help="issued at or after (RFC 3339; a date means 00:00 UTC)")
     bulk.add_argument("--issued-before", type=_timestamp, metavar="DATE|DATETIME",
-                      help="issued before (RFC 3339)")
+                      help="issued before, exclusive (RFC 3339; a date means 00:00 UTC, "
+                           "so that day is not included)")
     _common(bulk, reason_required=True)
     bulk.set_defaults(handler=_handle_bulk)
 
@@ -52,6 +60,16 @@ def _common(command: argparse.ArgumentParser, *, reason_required: bool) -> None:
     command.add_argument("--reason", required=reason_required,
                          help="why (kept privately in the audit log, never published)")
     command.add_argument("--json", action="store_true", help="print a JSON object")
+
+
+def _credential_id(value: str) -> str:
+    """`urn:uuid:<uuid>` (any case) or the uuid alone, as the credential's id."""
+    match = _CREDENTIAL_ID.fullmatch(value)
+    if match is None:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a credential id (urn:uuid:<uuid> or the uuid alone, as in "
+            "the credential's id)")
+    return f"urn:uuid:{match[1].lower()}"
 
 
 def _timestamp(value: str) -> datetime:

@@ -25,9 +25,24 @@ from cli import (
 from cli.console import EXIT_USAGE
 
 
+class CommandParser(argparse.ArgumentParser):
+    """An argument parser that refuses unknown arguments itself. argparse leaves a
+    sub-command's leftovers to the top-level parser, which then prints its own usage
+    (`microbadges [-h] …`) for `microbadges verify x.json --bogus`; here the parser of the
+    sub-command that was given them says so, with its usage. Sub-parsers inherit the class."""
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None,
+                         ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every sub-command registered."""
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = CommandParser(
         prog="microbadges",
         description="Issue and verify Open Badges 3.0 micro-credentials.",
     )

@@ -38,11 +38,17 @@ def parse_ed25519_jwk(jwk: Mapping[str, object]) -> tuple[bytes, bytes | None]:
     if not isinstance(jwk, Mapping):
         raise KeyFormatError("JWK must be a JSON object")
     key_type = jwk.get("kty")
+    if key_type is None:
+        raise KeyFormatError("not a key: a JSON object without \"kty\" is not a JWK "
+                             "(an Ed25519 key is {\"kty\": \"OKP\", \"crv\": \"Ed25519\", "
+                             "\"x\": …})")
     if key_type != "OKP":
-        raise KeyFormatError(f"JWK kty must be 'OKP' for Ed25519, got {key_type!r}")
+        raise KeyFormatError(f"not an Ed25519 key: the JWK is of type {key_type!r}; an "
+                             "Ed25519 key has kty 'OKP' and crv 'Ed25519'")
     curve = jwk.get("crv")
     if curve != "Ed25519":
-        raise KeyFormatError(f"JWK crv must be 'Ed25519', got {curve!r}")
+        raise KeyFormatError(f"not an Ed25519 key: the OKP JWK's curve is {curve!r}; an "
+                             "Ed25519 key has crv 'Ed25519'")
     public_key = _read_member(jwk, "x")
     if public_key is None:
         raise KeyFormatError("JWK has no public key member 'x'")

@@ -2,8 +2,35 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+import uuid
+from typing import Final
 
-__all__ = ["api"]
+from flask import Blueprint
+from flask.blueprints import BlueprintSetupState
+from werkzeug.routing import UUIDConverter
+
+__all__ = ["CredentialIdConverter", "api"]
+
+_URN_UUID: Final = "(?:[uU][rR][nN]:[uU][uU][iI][dD]:)?"
+
+
+class CredentialIdConverter(UUIDConverter):
+    """`<credential:…>`: a credential's id as it appears in the credential,
+    `urn:uuid:<uuid>` (URL-encoded or not: the path arrives decoded), or the uuid alone;
+    the route gets the uuid."""
+
+    regex = _URN_UUID + UUIDConverter.regex
+
+    def to_python(self, value: str) -> uuid.UUID:
+        return uuid.UUID(value.rpartition(":")[2])
+
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _add_converters(state: BlueprintSetupState) -> None:
+    # Recorded before any route: the converter must be known when the rules are added.
+    state.app.url_map.converters["credential"] = CredentialIdConverter
+
+
+api.record_once(_add_converters)

@@ -226,20 +226,20 @@ def find_issued(provider: ProviderRecord, credential_id: uuid.UUID) -> Credentia
     return find_credential(db_session(), provider, f"urn:uuid:{credential_id}")
 
 
-@api.get("/credentials/<uuid:credential_id>")
+@api.get("/credentials/<credential:credential_id>")
 def get_route(credential_id: uuid.UUID) -> Response:
     """One credential of the provider."""
     return jsonify(view(find_issued(current_provider(READ), credential_id)))
 
 
-@api.get("/credentials/<uuid:credential_id>/document")
+@api.get("/credentials/<credential:credential_id>/document")
 def document_route(credential_id: uuid.UUID) -> Response:
     """The signed credential exactly as stored, byte for byte."""
     record = find_issued(current_provider(READ), credential_id)
     return Response(record.document.encode("utf-8"), mimetype=DOCUMENT_MEDIA_TYPE)
 
 
-@api.post("/credentials/<uuid:credential_id>/manage-link")
+@api.post("/credentials/<credential:credential_id>/manage-link")
 def renew_manage_link_route(credential_id: uuid.UUID) -> Response:
     """A new management link for the learner; the old one stops working."""
     provider = current_provider(ISSUE)
@@ -248,7 +248,7 @@ def renew_manage_link_route(credential_id: uuid.UUID) -> Response:
     return jsonify(view(record))
 
 
-@api.post("/credentials/<uuid:credential_id>/reissue")
+@api.post("/credentials/<credential:credential_id>/reissue")
 def reissue_route(credential_id: uuid.UUID) -> tuple[Response, int, dict[str, str]]:
     """Issue a fresh credential for the same award; the old one becomes superseded."""
     provider = current_provider(ISSUE)

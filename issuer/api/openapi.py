@@ -95,6 +95,8 @@ def _detail(keyword: str, value: Any, error: ValidationError) -> str:
             isinstance(branch, dict) and set(branch) == {"required"} for branch in value):
         names = [name for branch in value for name in branch["required"]]
         return "needs at least one of: " + ", ".join(names)
+    if keyword == "pattern" and isinstance(error.schema, dict) and "x-pattern-hint" in error.schema:
+        return f"must be {error.schema['x-pattern-hint']}"  # the words, not the regex
     template = _TEMPLATES.get(keyword)
     if template:
         return template.format(value)

@@ -17,6 +17,7 @@ from issuer.api.representation import ADDRESS_MEMBERS, address_view, key_view, p
 from issuer.api.requests import check_body, json_body, read_json
 from issuer.api.tenancy import current_provider, operator_client
 from issuer.auth.clients import Scope, create_client
+from issuer.microbadges.services import count_micro_credentials
 from issuer.platform.errors import InvalidInputError
 from issuer.providers.models import IdentifierMethod, ProviderRecord
 from issuer.providers.services import (
@@ -46,6 +47,20 @@ _PROFILE_MEMBERS: Final = {
 _IMMUTABLE: Final = ("slug", "issuerId", "identifierMethod")
 # API member → ProviderRecord field the operator alone sets (REGISTRY_FIELDS).
 _REGISTRY_MEMBERS: Final = {"legalName": "legal_name", "membership": "membership"}
+
+
+_COUNTRY_POINTER: Final = "/address/addressCountryCode"
+_NO_COUNTRY: Final = ("no country: a MicroCredential states its issuer's country (EU "
+                      "micro-credential element), so the provider can define other badges "
+                      "but no MicroCredential until addressCountryCode is set")
+
+
+def _country_warnings(provider: ProviderRecord) -> list[dict[str, str]]:
+    """A provider without a country is allowed (a Course or a Badge needs none), and told
+    what it cannot do yet."""
+    if (provider.address or {}).get("address_country_code"):
+        return []
+    return [{"pointer": _COUNTRY_POINTER, "detail": _NO_COUNTRY}]
 
 
 def _address(value: dict[str, str] | None) -> Address | None:
@@ -84,6 +99,8 @@ def create_provider_route() -> tuple[Response, int, dict[str, str]]:
         raise ApiProblem("conflict", f"a provider with slug {body['slug']!r} exists "
                          "already") from None
     view = provider_view(provider, context.base_url)
+    if warnings := _country_warnings(provider):
+        view["warnings"] = warnings
     view["client"] = {"clientId": client.client_id, "clientSecret": secret,
                       "scope": client.scope}
     # The client secret is shown once, here: keep it out of every cache.
@@ -165,9 +182,19 @@ def patch_provider_route() -> Response:
     changes = {field: merged.get(member) for member, field in _PROFILE_MEMBERS.items()}
     changes["address"] = _address(merged.get("address"))
     changes["suspension_enabled"] = merged.get("suspensionEnabled", False)
+    had_country = bool((provider.address or {}).get("address_country_code"))
+    if (had_country and not (merged.get("address") or {}).get("addressCountryCode")
+            and (count := count_micro_credentials(db_session(), provider))):
+        raise InvalidInputError(
+            f"the provider has {count} MicroCredential microbadge{'s' if count > 1 else ''}; "
+            "each credential of one states the issuer's country, so it cannot be removed",
+            pointer=_COUNTRY_POINTER)
     update_provider(provider, changes, clock=issuer_context().clock)
     db_session().commit()
-    return jsonify(provider_view(provider, issuer_context().base_url))
+    view = provider_view(provider, issuer_context().base_url)
+    if warnings := _country_warnings(provider):
+        view["warnings"] = warnings
+    return jsonify(view)
 
 
 @api.get("/provider/keys")

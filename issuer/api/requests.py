@@ -29,11 +29,13 @@ from issuer.web.context import issuer_context
 from issuer.web.problems import ApiProblem
 
 __all__ = [
+    "TIMESTAMP_HINT",
     "Query",
     "check_body",
     "idempotency_key",
     "json_body",
     "next_page_url",
+    "parse_timestamp",
     "read_body",
     "read_json",
     "request_digest",
@@ -44,6 +46,8 @@ _IDEMPOTENCY_KEY: Final = re.compile(r"[\x20-\x7e]{1,255}")
 _DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _CURSOR: Final = re.compile(r"after:([1-9][0-9]{0,17})")
 _MAX_QUERY_VALUE: Final = 2000
+TIMESTAMP_HINT: Final = ("must be an RFC 3339 date (2026-03-01, meaning 00:00 UTC) or date-time "
+                         "with an offset (2026-03-01T12:00:00Z)")
 
 
 def json_body(schema_name: str) -> dict[str, Any]:
@@ -220,17 +224,14 @@ class Query:
         return value
 
     def timestamp(self, name: str) -> datetime | None:
-        """An RFC 3339 date (midnight UTC) or date-time with an offset."""
+        """An RFC 3339 date (00:00 UTC of that day) or date-time with an offset."""
         value = self.text(name)
         if value is None:
             return None
         try:
-            if _DATE.fullmatch(value):
-                return datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
-            return parse_datetime(value)
-        except (ValueError, InvalidDocumentError):
-            self._fail(name, "must be an RFC 3339 date (2026-03-01) or date-time with an "
-                       "offset (2026-03-01T12:00:00Z)")
+            return parse_timestamp(value)
+        except ValueError as error:
+            self._fail(name, str(error))
             return None
 
     def cursor(self) -> int | None:
@@ -260,6 +261,18 @@ class Query:
         if self._errors:
             raise ApiProblem("invalid_request", "the query parameters are not acceptable",
                              errors=self._errors)
+
+
+def parse_timestamp(value: str) -> datetime:
+    """A filter's bound: an RFC 3339 date-time with an offset, or a date, which means 00:00
+    UTC of that day (so `issuedBefore` 2026-12-01 excludes that day; `issuedAfter` includes
+    it). Raises ValueError with the words for the client."""
+    try:
+        if _DATE.fullmatch(value):
+            return datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
+        return parse_datetime(value)
+    except (ValueError, InvalidDocumentError):
+        raise ValueError(TIMESTAMP_HINT) from None
 
 
 def next_page_url(after: int) -> str:

@@ -4,17 +4,16 @@ audit log of those actions. Another provider's credential is "not found"."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any, Final
 
 from flask import Response, jsonify
 from sqlalchemy import select
 
-from badges.datatypes import parse_datetime
-from badges.errors import InvalidDocumentError
 from issuer.api.blueprint import api
 from issuer.api.credentials import READ, achievement_reference, find_issued, view
 from issuer.api.representation import rfc3339
-from issuer.api.requests import Query, json_body, next_page_url, read_body
+from issuer.api.requests import Query, json_body, next_page_url, parse_timestamp, read_body
 from issuer.api.tenancy import current_provider
 from issuer.auth.clients import REVOKE_SCOPE as REVOKE
 from issuer.auth.oauth import current_client
@@ -57,7 +56,7 @@ def _change(provider: ProviderRecord, credential_id: uuid.UUID, action: StatusAc
     return response, 200
 
 
-@api.post("/credentials/<uuid:credential_id>/revoke")
+@api.post("/credentials/<credential:credential_id>/revoke")
 def revoke_route(credential_id: uuid.UUID) -> tuple[Response, int]:
     """Revoke a credential (final). The reason is kept privately, never published."""
     provider = current_provider(REVOKE)  # before the body is read
@@ -65,7 +64,7 @@ def revoke_route(credential_id: uuid.UUID) -> tuple[Response, int]:
     return _change(provider, credential_id, StatusAction.REVOKE, body["reason"])
 
 
-@api.post("/credentials/<uuid:credential_id>/suspend")
+@api.post("/credentials/<credential:credential_id>/suspend")
 def suspend_route(credential_id: uuid.UUID) -> tuple[Response, int]:
     """Suspend a credential issued with a suspension entry."""
     provider = current_provider(REVOKE)
@@ -73,7 +72,7 @@ def suspend_route(credential_id: uuid.UUID) -> tuple[Response, int]:
     return _change(provider, credential_id, StatusAction.SUSPEND, body.get("reason"))
 
 
-@api.post("/credentials/<uuid:credential_id>/unsuspend")
+@api.post("/credentials/<credential:credential_id>/unsuspend")
 def unsuspend_route(credential_id: uuid.UUID) -> tuple[Response, int]:
     """Lift a suspension: the credential verifies again."""
     provider = current_provider(REVOKE)
@@ -88,15 +87,14 @@ def _optional_body(schema_name: str) -> dict[str, Any]:
     return json_body(schema_name)
 
 
-def _timestamp(body: dict[str, Any], name: str) -> Any:
+def _timestamp(body: dict[str, Any], name: str) -> datetime | None:
     value = body.get(name)
     if value is None:
         return None
     try:
-        return parse_datetime(value)
-    except InvalidDocumentError:
-        raise InvalidInputError(f"{name} must be an RFC 3339 date-time with an offset",
-                                pointer=f"/filter/{name}") from None
+        return parse_timestamp(value)
+    except ValueError as error:
+        raise InvalidInputError(str(error), pointer=f"/filter/{name}") from None
 
 
 @api.post("/credentials/bulk-revoke")

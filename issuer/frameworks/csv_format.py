@@ -62,6 +62,7 @@ def framework_input_from_csv(text: str) -> FrameworkInput:
     competences: list[CompetenceInput] = []
     roles: list[JobRoleInput] = []
     places: dict[tuple[str, int], dict[str, Any]] = {}
+    named: dict[str, set[str]] = {"level": set(), "competence": set(), "job_role": set()}
     rows = 0
     for row in _rows(reader, report):
         line = reader.line_num
@@ -74,6 +75,8 @@ def framework_input_from_csv(text: str) -> FrameworkInput:
             continue
         item = Fields(report, row, {"row": line}, csv_row=True)
         kind = (row.get("type") or "").strip()
+        if kind in named and isinstance(row.get("code"), str):
+            named[kind].add(row["code"].strip())
         if kind == "framework":
             if meta is not None:
                 item.fail("type", "a second framework row")
@@ -103,7 +106,8 @@ def framework_input_from_csv(text: str) -> FrameworkInput:
     if meta is None:
         report.add({"row": None, "field": "type"}, "the file has no framework row")
         meta = {}
-    return finish_input(report, meta, levels, competences, roles, places, "CSV file")
+    return finish_input(report, meta, levels, competences, roles, places, "CSV file",
+                        named)
 
 
 def _rows(reader: csv.DictReader[str], report: Report) -> Iterable[dict[str, Any]]:

@@ -40,8 +40,9 @@ def framework_input_from_json(document: Any) -> FrameworkInput:
     head = Fields(report, document, {"pointer": ""}, csv_row=False)
     meta = read_framework_fields(head, _JSON_NAMES)
     places: dict[tuple[str, int], dict[str, Any]] = {}
+    named: dict[str, set[str]] = {"level": set(), "competence": set(), "job_role": set()}
 
-    def items(name: str) -> list[tuple[int, Fields]]:
+    def items(name: str, kind: str) -> list[tuple[int, Fields]]:
         value = document.get(name, [])
         if not isinstance(value, list) or len(value) > MAX_ITEMS:
             report.add({"pointer": f"/{name}"}, f"must be an array of at most {MAX_ITEMS}")
@@ -51,12 +52,14 @@ def framework_input_from_json(document: Any) -> FrameworkInput:
             if not isinstance(entry, dict):
                 report.add({"pointer": f"/{name}/{index}"}, "must be an object")
                 continue
+            if isinstance(entry.get("code"), str):
+                named[kind].add(entry["code"])
             found.append((index, Fields(report, entry, {"pointer": f"/{name}/{index}"},
                                          csv_row=False)))
         return found
 
     levels: list[LevelInput] = []
-    for index, item in items("levels"):
+    for index, item in items("levels", "level"):
         places[("level", len(levels))] = {"pointer": f"/levels/{index}/code"}
         code = item.text("code", required=True, limit=32, pattern=CODE, hint=CODE_HINT)
         label = item.text("label", required=True)
@@ -64,13 +67,13 @@ def framework_input_from_json(document: Any) -> FrameworkInput:
         if code is not None and label is not None:
             levels.append(LevelInput(code, label, summary))
     competences: list[CompetenceInput] = []
-    for index, item in items("competences"):
+    for index, item in items("competences", "competence"):
         places[("competence", len(competences))] = {"pointer": f"/competences/{index}/code"}
         competence = read_competence(item, _JSON_NAMES)
         if competence is not None:
             competences.append(competence)
     roles: list[JobRoleInput] = []
-    for index, item in items("jobRoles"):
+    for index, item in items("jobRoles", "job_role"):
         requirements = _json_requirements(report, item.values.get("requirements", []),
                                           f"/jobRoles/{index}/requirements")
         role = read_job_role(item, _JSON_NAMES, requirements)
@@ -78,7 +81,8 @@ def framework_input_from_json(document: Any) -> FrameworkInput:
             places[("job_role", len(roles))] = {"pointer": f"/jobRoles/{index}/code"}
             places[("requirements", len(roles))] = {"pointer": f"/jobRoles/{index}/requirements"}
             roles.append(role)
-    return finish_input(report, meta, levels, competences, roles, places, "framework")
+    return finish_input(report, meta, levels, competences, roles, places, "framework",
+                        named)
 
 
 def _json_requirements(report: Report, value: Any, pointer: str) -> tuple[Requirement, ...]:

@@ -116,6 +116,8 @@ class Report:
 
     def raise_if_any(self, what: str) -> None:
         if self.errors:
+            if all("row" in error for error in self.errors):  # a CSV file: in file order
+                self.errors.sort(key=lambda error: (error["row"] is None, error["row"] or 0))
             count = len(self.errors)
             raise InvalidInputError(
                 f"the {what} has {count} error{'s' if count > 1 else ''}; nothing was "
@@ -243,31 +245,38 @@ def read_job_role(item: Fields, names: dict[str, str],
     return JobRoleInput(code, name, description, esco, requirements)
 
 
-def check_references(report: Report, data: FrameworkInput,
-                      places: Mapping[tuple[str, int], dict[str, Any]]) -> None:
-    """Codes are unique per kind; requirements name a competence and a level of the file."""
+def check_references(report: Report, levels: tuple[LevelInput, ...],
+                     competences: list[CompetenceInput], roles: list[JobRoleInput],
+                     places: Mapping[tuple[str, int], dict[str, Any]],
+                     named: Mapping[str, set[str]]) -> None:
+    """Codes are unique per kind; requirements name a competence and a level of the file.
+
+    Runs even when some items were rejected, so that one answer lists every error: a
+    requirement naming the code of a rejected item (`named`: every code the file names, by
+    kind) is not reported again, the item's own error says what is wrong."""
     codes: tuple[tuple[str, list[str]], ...] = (
-        ("level", [item.code for item in data.levels]),
-        ("competence", [item.code for item in data.competences]),
-        ("job_role", [item.code for item in data.job_roles]))
+        ("level", [item.code for item in levels]),
+        ("competence", [item.code for item in competences]),
+        ("job_role", [item.code for item in roles]))
     for kind, items in codes:
         seen: set[str] = set()
         for index, code in enumerate(items):
             if code in seen and (kind, index) in places:
                 report.add(places[(kind, index)], f"the code {code!r} is used twice")
             seen.add(code)
-    competences = {item.code for item in data.competences}
-    levels = {item.code for item in data.levels}
-    for index, role in enumerate(data.job_roles):
+    known_competences = {item.code for item in competences} | named.get("competence", set())
+    level_codes = {item.code for item in levels}
+    known_levels = level_codes | named.get("level", set())
+    for index, role in enumerate(roles):
         for requirement in role.requirements:
-            if requirement.competence not in competences:
+            if requirement.competence not in known_competences:
                 report.add(places[("requirements", index)],
                            f"requires {requirement.competence!r}, which is not a competence "
                            "of this framework")
-            if requirement.level not in levels:
+            if requirement.level not in known_levels:
                 report.add(places[("requirements", index)],
                            f"requires level {requirement.level!r}, not one of "
-                           f"{', '.join(sorted(levels))}")
+                           f"{', '.join(sorted(level_codes))}")
 
 
 def read_framework_fields(item: Fields, names: dict[str, str]) -> dict[str, Any]:
@@ -286,12 +295,13 @@ def read_framework_fields(item: Fields, names: dict[str, str]) -> dict[str, Any]
 
 
 def finish_input(report: Report, meta: dict[str, Any], levels: list[LevelInput],
-            competences: list[CompetenceInput], roles: list[JobRoleInput],
-            places: dict[tuple[str, int], dict[str, Any]], what: str) -> FrameworkInput:
-    if report.errors:
-        report.raise_if_any(what)
-    data = FrameworkInput(**meta, levels=tuple(levels) or DEFAULT_LEVELS,
-                          competences=tuple(competences), job_roles=tuple(roles))
-    check_references(report, data, places)
+                 competences: list[CompetenceInput], roles: list[JobRoleInput],
+                 places: dict[tuple[str, int], dict[str, Any]], what: str,
+                 named: Mapping[str, set[str]]) -> FrameworkInput:
+    """The framework, once the references are checked too; raises InvalidInputError with
+    every error of the file (field errors and reference errors in one answer)."""
+    level_items = tuple(levels) or (() if named.get("level") else DEFAULT_LEVELS)
+    check_references(report, level_items, competences, roles, places, named)
     report.raise_if_any(what)
-    return data
+    return FrameworkInput(**meta, levels=level_items, competences=tuple(competences),
+                          job_roles=tuple(roles))

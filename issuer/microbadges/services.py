@@ -11,9 +11,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badges.clock import Clock
@@ -49,6 +49,7 @@ __all__ = [
     "achievement_document",
     "achievement_model",
     "achievement_url",
+    "count_micro_credentials",
     "create_achievement",
     "find_achievement",
     "grade_id",
@@ -237,14 +238,31 @@ def resolve_skill(session: Session, skill: SkillInput, index: int) -> Competence
                FrameworkRecord.version == skill.version,
                CompetenceRecord.code == skill.competence))
     if competence is None:
-        raise InvalidInputError(
-            f"no competence {skill.competence!r} in version {skill.version!r} of the "
-            f"framework {skill.framework!r}", pointer=f"/skills/{index}")
+        _raise_missing(session, skill, index)
     levels = [level["code"] for level in competence.framework.levels]
     if skill.level not in levels:
         raise InvalidInputError(f"{skill.level!r} is not a level of {skill.framework!r}; "
                                 f"one of: {', '.join(levels)}", pointer=f"/skills/{index}/level")
     return competence
+
+
+def _raise_missing(session: Session, skill: SkillInput, index: int) -> NoReturn:
+    """Says which part of a skill names nothing: the framework, its version or the
+    competence. Raises InvalidInputError (pointer /skills/<index>/<that part>)."""
+    versions = list(session.scalars(
+        select(FrameworkRecord.version).where(FrameworkRecord.slug == skill.framework)
+        .order_by(FrameworkRecord.id)))
+    if not versions:
+        raise InvalidInputError(f"the framework {skill.framework!r} does not exist (no "
+                                "version of it has been imported)",
+                                pointer=f"/skills/{index}/framework")
+    if skill.version not in versions:
+        raise InvalidInputError(f"the framework {skill.framework!r} has no version "
+                                f"{skill.version!r}; its versions: {', '.join(versions)}",
+                                pointer=f"/skills/{index}/version")
+    raise InvalidInputError(f"no competence {skill.competence!r} in version "
+                            f"{skill.version!r} of the framework {skill.framework!r}",
+                            pointer=f"/skills/{index}/competence")
 
 
 def _skills(session: Session, skills: Sequence[SkillInput]) -> list[AchievementSkillRecord]:
@@ -257,6 +275,16 @@ def _skills(session: Session, skills: Sequence[SkillInput]) -> list[AchievementS
         found.append(AchievementSkillRecord(competence=competence, competence_id=competence.id,
                                             level=skill.level))
     return found
+
+
+def count_micro_credentials(session: Session, provider: ProviderRecord) -> int:
+    """How many of the provider's microbadges are MicroCredentials (each needs the
+    provider's country in every credential)."""
+    return session.scalar(
+        select(func.count()).select_from(AchievementRecord)
+        .where(AchievementRecord.provider_id == provider.id,
+               AchievementRecord.achievement_type == AchievementType.MICRO_CREDENTIAL.value)
+    ) or 0
 
 
 def _validate(base_url: str, provider: ProviderRecord, record: AchievementRecord) -> None:

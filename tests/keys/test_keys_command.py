@@ -251,6 +251,25 @@ def test_show_accepts_private_and_public_forms(
         assert secret not in out
 
 
+@pytest.mark.parametrize(("content", "message"), [
+    ({"name": "not a key"}, 'error: not a key: a JSON object without "kty" is not a JWK (an '
+     'Ed25519 key is {"kty": "OKP", "crv": "Ed25519", "x": …})\n'),
+    ({"kty": "EC", "crv": "P-256"}, "error: not an Ed25519 key: the JWK is of type 'EC'; an "
+     "Ed25519 key has kty 'OKP' and crv 'Ed25519'\n"),
+    ({"kty": "OKP", "crv": "X25519"}, "error: not an Ed25519 key: the OKP JWK's curve is "
+     "'X25519'; an Ed25519 key has crv 'Ed25519'\n"),
+])
+def test_show_on_json_that_is_no_ed25519_key_says_so_plainly(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], content: dict[str, str],
+        message: str) -> None:
+    # Issue 21: a non-key JSON file gave "JWK kty must be 'OKP' for Ed25519, got None".
+    keyfile = tmp_path / "not-a-key.json"
+    keyfile.write_text(json.dumps(content), encoding="utf-8")
+    assert run("keys", "show", str(keyfile)) == 2
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", message)
+
+
 def test_show_encrypted_without_passphrase(
     key_pair: KeyPair, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -15,6 +15,7 @@ from issuer.app import create_app
 from issuer.auth.clients import PROVIDER_SCOPES
 from issuer.platform.settings import Settings
 from tests.issuer.api_setup import (
+    achievement_body,
     assert_problem,
     assert_schema,
     create_tenant,
@@ -184,6 +185,61 @@ def test_patch_is_a_json_merge_patch(app: Flask, client: FlaskClient) -> None:
     profile = json_of(client.get("/issuers/alpha"))
     assert profile["name"] == "Alpha Training"
     assert profile["address"]["postalCode"] == "70174"
+
+
+NO_COUNTRY = [{"pointer": "/address/addressCountryCode", "detail": (
+    "no country: a MicroCredential states its issuer's country (EU micro-credential "
+    "element), so the provider can define other badges but no MicroCredential until "
+    "addressCountryCode is set")}]
+MICRO_CREDENTIAL = {
+    "achievementType": "MicroCredential", "creditsAvailable": 2,
+    "learningOutcomes": ["Isolates a high-voltage system."], "eqfLevel": 5,
+    "assessment": "practical-test", "participation": "onsite",
+    "qualityAssurance": "accredited", "supervision": "supervised-id"}
+
+
+def test_a_provider_without_a_country_is_created_with_a_warning(app: Flask,
+                                                                client: FlaskClient) -> None:
+    # Issue 21: a provider without a country learnt only later that it could not define a
+    # MicroCredential. Other badges need no country (OB 3.0 does not ask for an address),
+    # so the provider is created, and told.
+    operator = operator_token(app, client)
+    response = client.post("/api/v1/providers", headers=bearer(operator), json={
+        "slug": "nowhere", "name": "Nowhere Academy",
+        "address": {"addressLocality": "Stuttgart"}})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    body = json_of(response)
+    assert_schema(body, "ProviderCreated")
+    assert body["warnings"] == NO_COUNTRY
+    with_country = client.post("/api/v1/providers", headers=bearer(operator), json={
+        "slug": "somewhere", "name": "Somewhere Academy", **FULL_PROFILE})
+    assert "warnings" not in json_of(with_country)
+
+
+def test_the_country_cannot_be_removed_while_micro_credentials_need_it(
+        app: Flask, client: FlaskClient) -> None:
+    tenant = create_tenant(client, operator_token(app, client), "alpha", **FULL_PROFILE)
+    removal = {"address": {"addressCountryCode": None}}
+    # No MicroCredential yet: the country may go, with the warning.
+    removed = client.patch("/api/v1/provider", headers=tenant.headers, json=removal)
+    assert removed.status_code == 200, removed.get_data(as_text=True)
+    assert_schema(json_of(removed), "Provider")
+    assert json_of(removed)["warnings"] == NO_COUNTRY
+    restored = client.patch("/api/v1/provider", headers=tenant.headers,
+                            json={"address": {"addressCountryCode": "DE"}})
+    assert "warnings" not in json_of(restored)
+    defined = client.post("/api/v1/achievements", headers=tenant.headers,
+                          json=achievement_body(**MICRO_CREDENTIAL))
+    assert defined.status_code == 201, defined.get_data(as_text=True)
+    before = json_of(client.get("/api/v1/provider", headers=tenant.headers))
+    for patch in (removal, {"address": None}):
+        body = assert_problem(client.patch("/api/v1/provider", headers=tenant.headers,
+                                           json=patch), 422, "invalid_input")
+        assert body["errors"] == [{
+            "pointer": "/address/addressCountryCode",
+            "detail": "the provider has 1 MicroCredential microbadge; each credential of one "
+                      "states the issuer's country, so it cannot be removed"}]
+    assert json_of(client.get("/api/v1/provider", headers=tenant.headers)) == before
 
 
 @pytest.mark.parametrize(("patch", "pointer"), [

@@ -39,6 +39,11 @@ BAD_CSV_ERRORS = [
     {"row": 4, "field": "esco", "detail": "'http://example.org/skill' is not valid: an ESCO "
      "skill URI http://data.europa.eu/esco/skill/<uuid>"},
     {"row": 4, "field": "eqf_level", "detail": "must be an EQF level, an integer from 1 to 8"},
+    {"row": 5, "field": "code", "detail": "the code 'KC-1' is used twice"},
+    {"row": 6, "field": "requirements", "detail": "requires 'KC-9', which is not a "
+     "competence of this framework"},
+    {"row": 6, "field": "requirements", "detail": "requires level 'guru', not one of "
+     "awareness, expert, practitioner"},
     {"row": 7, "field": "type", "detail": "must be framework, level, competence or job_role"},
     {"row": 8, "field": "code", "detail": "is not valid: letters, digits, '.', '_' and '-', "
      "at most 100"},
@@ -85,12 +90,12 @@ def test_a_csv_with_errors_reports_each_by_row_and_field_and_imports_nothing(
     body = assert_problem(_import(client, tenant, BAD_CSV.encode(), csv=True), 422,
                           "invalid_input")
     assert body["errors"] == BAD_CSV_ERRORS
-    assert body["detail"] == "the CSV file has 6 errors; nothing was imported"
+    assert body["detail"] == "the CSV file has 9 errors; nothing was imported"
     assert (_count(app, FrameworkRecord), _count(app, CompetenceRecord)) == before
 
 
-def test_references_are_checked_once_the_rows_are_valid(client: FlaskClient,
-                                                        tenant: Tenant) -> None:
+def test_a_file_with_only_reference_errors_reports_each(client: FlaskClient,
+                                                       tenant: Tenant) -> None:
     text = "\r\n".join(BAD_CSV.split("\r\n")[:3] + BAD_CSV.split("\r\n")[4:6]) + "\r\n"
     body = assert_problem(_import(client, tenant, text.encode(), csv=True), 422,
                           "invalid_input")
@@ -100,6 +105,51 @@ def test_references_are_checked_once_the_rows_are_valid(client: FlaskClient,
          "competence of this framework"},
         {"row": 5, "field": "requirements", "detail": "requires level 'guru', not one of "
          "awareness, expert, practitioner"},
+    ]
+
+
+def test_errors_in_two_rows_are_reported_together_in_file_order() -> None:
+    # Issue 21: a field error in one row and a reference error in another came one per
+    # answer; the second appeared only once the first was fixed.
+    text = ("type,code,name,version,eqf_level,requirements\r\n"
+            "framework,asa-two,Two,1,,\r\n"
+            "job_role,JR-1,Technician,,,KC-9@practitioner\r\n"
+            "competence,KC-1,Teamwork,,9,\r\n")
+    with pytest.raises(InvalidInputError) as raised:
+        framework_input_from_csv(text)
+    assert raised.value.errors == [
+        {"row": 3, "field": "requirements", "detail": "requires 'KC-9', which is not a "
+         "competence of this framework"},
+        {"row": 4, "field": "eqf_level", "detail": "must be an EQF level, an integer from 1 "
+         "to 8"},
+    ]
+
+
+def test_a_requirement_on_a_rejected_item_is_not_reported_twice() -> None:
+    # KC-1's row and the level's row are wrong; the requirement naming them is not.
+    csv_text = ("type,code,name,version,eqf_level,requirements\r\n"
+                "framework,asa-two,Two,1,,\r\n"
+                "level,basic,,,,\r\n"
+                "competence,KC-1,Teamwork,,9,\r\n"
+                "job_role,JR-1,Technician,,,KC-1@basic\r\n")
+    with pytest.raises(InvalidInputError) as raised:
+        framework_input_from_csv(csv_text)
+    assert raised.value.errors == [
+        {"row": 3, "field": "name", "detail": "is required"},
+        {"row": 4, "field": "eqf_level", "detail": "must be an EQF level, an integer from 1 "
+         "to 8"},
+    ]
+    document = copy.deepcopy(SAMPLE)
+    document["competences"][0]["eqfLevel"] = 9
+    document["jobRoles"][0]["requirements"].append(
+        {"competence": document["competences"][0]["code"], "level": "guru"})
+    with pytest.raises(InvalidInputError) as raised:
+        framework_input_from_json(document)
+    assert raised.value.errors == [
+        {"pointer": "/competences/0/eqfLevel",
+         "detail": "must be an EQF level, an integer from 1 to 8"},
+        {"pointer": "/jobRoles/0/requirements", "detail": "requires level 'guru', not one "
+         "of awareness, expert, practitioner"},
     ]
 
 

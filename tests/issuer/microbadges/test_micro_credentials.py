@@ -132,8 +132,9 @@ def test_a_micro_credential_missing_elements_is_refused_naming_each(
 
 
 @pytest.mark.parametrize(("fields", "pointer"), [
-    ({"skills": [{**SKILL, "competence": "NOPE"}]}, "/skills/0"),
-    ({"skills": [{**SKILL, "version": "1999"}]}, "/skills/0"),
+    ({"skills": [{**SKILL, "competence": "NOPE"}]}, "/skills/0/competence"),
+    ({"skills": [{**SKILL, "version": "1999"}]}, "/skills/0/version"),
+    ({"skills": [{**SKILL, "framework": "nope"}]}, "/skills/0/framework"),
     ({"skills": [{**SKILL, "level": "guru"}]}, "/skills/0/level"),
     ({"skills": [SKILL, SKILL]}, "/skills/1"),
     ({"assessment": "coin-toss"}, "/assessment"),
@@ -145,6 +146,37 @@ def test_unknown_skills_and_terms_are_refused(client: FlaskClient, tenant: Tenan
     body = assert_problem(_create(client, tenant, **{**ELEMENTS, **fields}), 422,
                           "invalid_input")
     assert body["errors"][0]["pointer"] == pointer
+
+
+@pytest.mark.parametrize(("skill", "error"), [
+    ({**SKILL, "framework": "nope"}, {
+        "pointer": "/skills/0/framework",
+        "detail": "the framework 'nope' does not exist (no version of it has been imported)"}),
+    ({**SKILL, "version": "1999"}, {
+        "pointer": "/skills/0/version",
+        "detail": "the framework 'asa-skills' has no version '1999'; its versions: 2026.1"}),
+    ({**SKILL, "competence": "NOPE"}, {
+        "pointer": "/skills/0/competence",
+        "detail": "no competence 'NOPE' in version '2026.1' of the framework 'asa-skills'"}),
+])
+def test_a_skill_naming_nothing_says_which_part_is_missing(
+        client: FlaskClient, tenant: Tenant, skill: dict[str, Any],
+        error: dict[str, str]) -> None:
+    body = assert_problem(_create(client, tenant, **ELEMENTS, skills=[skill]), 422,
+                          "invalid_input")
+    assert body["errors"] == [error]
+
+
+def test_with_no_framework_imported_the_framework_is_said_not_to_exist(
+        make_tenant: MakeTenant, client: FlaskClient) -> None:
+    # Issue 21: this answered "no competence ... in version ... of the framework ...".
+    bare = make_tenant(address={"addressCountry": "Austria", "addressCountryCode": "AT"})
+    body = assert_problem(_create(client, bare, **ELEMENTS, skills=[SKILL]), 422,
+                          "invalid_input")
+    assert body["errors"] == [{
+        "pointer": "/skills/0/framework",
+        "detail": "the framework 'asa-skills' does not exist (no version of it has been "
+                  "imported)"}]
 
 
 def test_replacing_a_microbadge_updates_its_skills(client: FlaskClient,

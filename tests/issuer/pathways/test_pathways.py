@@ -184,7 +184,7 @@ def test_revoked_and_expired_credentials_do_not_count(client: FlaskClient, tenan
 
 @pytest.mark.parametrize(("body", "pointer"), [
     ({"jobRole": {**ROLE, "code": "NOPE"}}, "/jobRole"),
-    ({"skills": [_skill("NOPE", "expert")]}, "/skills/0"),
+    ({"skills": [_skill("NOPE", "expert")]}, "/skills/0/competence"),
     ({"skills": [_skill("PASS-KC-TEAMWORK", "guru")]}, "/skills/0/level"),
     ({"acceptedProviders": ["nobody"], "jobRole": ROLE}, "/acceptedProviders/0"),
     ({}, "/achievements"),
