@@ -136,15 +136,15 @@ def check_registry(credential: Mapping[str, Any], signing_methods: Sequence[str]
     if issuer is None:
         return RegistryVerdict(skipped(CheckId.REGISTRY, "no_issuer",
                                        "not checked: the credential names no issuer id"))
-    name, url = _claims(credential)
     registries: list[IssuerRegistry] = []
     unreadable: list[str] = []
-    for source in sources:
+    for source in sources:  # read in order, no further than the first that lists the issuer
         try:
-            registries.append(source())
+            registry = source()
         except ResolutionError as error:
             unreadable.append(error.message)
-    for registry in registries:
+            continue
+        registries.append(registry)
         entry = registry.lookup(issuer)
         if entry is None:
             continue
@@ -157,6 +157,7 @@ def check_registry(credential: Mapping[str, Any], signing_methods: Sequence[str]
                 f"credential was signed with ({', '.join(signing_methods) or 'none'})"))
         return RegistryVerdict(passed(CheckId.REGISTRY, f"registered as {_describe(entry)}",
                                       _entry_details(entry)), entry)
+    name, url = _claims(credential)
     for registry in registries:
         claimed = registry.claimed_by(name, url)
         if claimed is not None:

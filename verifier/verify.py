@@ -25,7 +25,7 @@ from keys.errors import ResolutionError
 from keys.resolution import DocumentFetcher, resolve_verification_method
 from keys.verification_method import VerificationMethod
 from verifier.endorsements import check_endorsements, embedded_endorsements
-from verifier.issuers import RegisteredIssuer
+from verifier.issuers import IssuerRegistry, RegisteredIssuer
 from verifier.jwt_credentials import VcJwt, check_jwt_proof, read_vc_jwt
 from verifier.proofs import Resolver, check_issuer, check_proofs
 from verifier.registry import RegistrySource, RegistryVerdict, check_registry
@@ -84,6 +84,10 @@ def verify_credential(credential: str | bytes | Mapping[str, Any],
     options = options or VerifierOptions()
     if options.fetcher is not None:
         options = replace(options, fetcher=_FetchBudget(options.fetcher, options.max_fetches))
+    # The credential, its status list and its endorsements are each checked against the
+    # registries: read each registry once per verification.
+    options = replace(options, registries=tuple(_ReadOnce(source)
+                                                for source in options.registries))
     required = REQUIRED_CHECKS | ({CheckId.ISSUER} if options.require_issuer else set())
     return _verify(credential, options, 0, frozenset(required))
 
@@ -174,6 +178,24 @@ class _FetchBudget:
                                       f"most {self.limit} documents")
             self.documents[url] = self.fetcher.fetch_json(url)
         return copy.deepcopy(self.documents[url])
+
+
+@dataclass(slots=True)
+class _ReadOnce:
+    """A registry source read at most once: its registry, or its error, is kept."""
+
+    source: RegistrySource
+    outcome: IssuerRegistry | ResolutionError | None = None
+
+    def __call__(self) -> IssuerRegistry:
+        if self.outcome is None:
+            try:
+                self.outcome = self.source()
+            except ResolutionError as error:
+                self.outcome = error
+        if isinstance(self.outcome, ResolutionError):
+            raise self.outcome
+        return self.outcome
 
 
 def _fetch_status_document(url: str, options: VerifierOptions) -> object:

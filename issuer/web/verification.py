@@ -157,7 +157,8 @@ def verifier_options() -> Iterator[VerifierOptions]:
 
 def _own_registry(session: Session, context: IssuerContext) -> RegistrySource:
     """This service's providers as a registry (what /registry.json publishes), always the
-    most authoritative: the service knows its own issuers' keys. Read when first needed."""
+    most authoritative: the service knows its own issuers' keys. Read when a verification
+    first needs it (`verify_credential` reads each registry once per verification)."""
 
     def read() -> IssuerRegistry:
         document = known_issuer_registry(session, name=context.settings.published_registry_name,

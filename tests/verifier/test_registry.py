@@ -4,6 +4,7 @@ credential, a genuine one of a registered issuer, is green."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 import pytest
@@ -210,3 +211,23 @@ def test_the_report_json_names_the_registry_check() -> None:
     registry = next(check for check in data["checks"] if check["id"] == "registry")
     assert registry["status"] == "failed"
     assert registry["code"] == "issuer_impersonation"
+
+
+def test_each_registry_is_read_once_and_no_further_than_needed() -> None:
+    reads: list[str] = []
+    genuine = read_registry(REGISTRY_DOCUMENT, source="r")
+
+    def first() -> IssuerRegistry:
+        reads.append("first")
+        return genuine
+
+    def second() -> IssuerRegistry:
+        reads.append("second")
+        raise ResolutionError("never needed")
+
+    options = dataclasses.replace(_options(GENUINE), registries=(first, second))
+    # The credential and its status list are both checked: the first registry, which lists
+    # the issuer, is read once; the second is never read.
+    report = verify_credential(_credential(_did(GENUINE), GENUINE), options)
+    assert report.check(CheckId.REGISTRY).status is CheckStatus.PASSED
+    assert reads == ["first"]
