@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
-OPENAPI_PATH = "/api/v1/openapi.json"
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -98,8 +97,7 @@ def _warn(message: str) -> None:
 
 
 def _print_start(context: IssuerContext, options: ServerOptions) -> None:
-    from issuer.auth.oauth import TOKEN_PATH
-    from issuer.platform.urls import profile_url
+    from issuer.platform.urls import openapi_url, profile_url, token_url, verify_url
     from issuer.seed import DEMO_SLUG, demo_clients
     from issuer.server import database_label
 
@@ -111,10 +109,10 @@ def _print_start(context: IssuerContext, options: ServerOptions) -> None:
           f"{base}")
     print(f"database: {database_label(settings.database_url)}")
     print("Open:")
-    links = {"service": f"{base}/", "verify a badge": f"{base}/verify"}
+    links = {"service": f"{base}/", "verify a badge": verify_url(base)}
     if settings.demo:
         links["demo issuer"] = profile_url(base, DEMO_SLUG)
-    links |= {"OpenAPI document": base + OPENAPI_PATH, "token endpoint": base + TOKEN_PATH}
+    links |= {"OpenAPI document": openapi_url(base), "token endpoint": token_url(base)}
     for name, url in links.items():
         print(f"  {name:<17} {url}")
     if not settings.demo:

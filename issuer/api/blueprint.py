@@ -9,6 +9,8 @@ from flask import Blueprint
 from flask.blueprints import BlueprintSetupState
 from werkzeug.routing import UUIDConverter
 
+from issuer.platform.urls import API_PREFIX
+
 __all__ = ["CredentialIdConverter", "api"]
 
 _URN_UUID: Final = "(?:[uU][rR][nN]:[uU][uU][iI][dD]:)?"
@@ -25,7 +27,7 @@ class CredentialIdConverter(UUIDConverter):
         return uuid.UUID(value.rpartition(":")[2])
 
 
-api = Blueprint("api", __name__, url_prefix="/api/v1")
+api = Blueprint("api", __name__, url_prefix=API_PREFIX)
 
 
 def _add_converters(state: BlueprintSetupState) -> None:

@@ -35,6 +35,7 @@ from sqlalchemy import select
 from badges.clock import Clock
 from issuer.auth.clients import hash_token, secret_matches
 from issuer.auth.models import AccessTokenRecord, ApiClientRecord
+from issuer.platform.urls import TOKEN_PATH
 from issuer.web.problems import ApiProblem
 
 __all__ = [
@@ -44,7 +45,6 @@ __all__ = [
     "require_token",
 ]
 
-TOKEN_PATH: Final = "/oauth/token"  # noqa: S105 (a path, not a password)
 _REALM: Final = "microbadges"
 # RFC 6749 Appendix A.1: client-id = *VSCHAR; at most the width of api_clients.client_id.
 _CLIENT_ID: Final = re.compile(r"[\x20-\x7e]{1,64}")

@@ -12,6 +12,7 @@ from typing import Final
 
 __all__ = [
     "API_PREFIX",
+    "TOKEN_PATH",
     "achievement_url",
     "api_achievement_url",
     "api_credential_path",
@@ -43,6 +44,7 @@ __all__ = [
 ]
 
 API_PREFIX: Final = "/api/v1"
+TOKEN_PATH: Final = "/oauth/token"  # noqa: S105 (a path, not a password)
 _URN_UUID: Final = "urn:uuid:"
 
 
@@ -160,7 +162,7 @@ def verify_url(base_url: str) -> str:
 
 def token_url(base_url: str) -> str:
     """The OAuth 2.0 token endpoint."""
-    return f"{base_url}/oauth/token"
+    return base_url + TOKEN_PATH
 
 
 def openapi_url(base_url: str) -> str:
